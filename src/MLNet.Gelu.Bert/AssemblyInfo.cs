@@ -1,0 +1,1 @@
+// MLNet.Gelu.Bert: BERT scoring for ML.NET on ONNX Runtime.
