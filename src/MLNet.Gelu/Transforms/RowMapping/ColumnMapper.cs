@@ -4,8 +4,8 @@ using Microsoft.ML.Data;
 namespace MLNet.Gelu.Transforms.RowMapping;
 
 /// <summary>
-/// A row-to-row mapper bound to one input schema: every input column passes through unchanged (same index, same
-/// getter) and the columns a subclass computes are appended after them, shadowing input columns of the same name.
+/// A row-to-row mapper bound to one input schema: every input column passes through unchanged (same getter) and the
+/// columns a subclass computes are added as ML.NET's own transformers add them, hiding input columns of the same name.
 /// </summary>
 /// <remarks>
 /// This is the shared plumbing for the library's transformers (ML.NET keeps its own bases' constructors
@@ -17,21 +17,45 @@ namespace MLNet.Gelu.Transforms.RowMapping;
 /// </remarks>
 internal abstract class ColumnMapper : IRowToRowMapper
 {
-    /// <summary>Binds the mapper: output schema = the input schema's columns, then <paramref name="addedColumns"/>.</summary>
+    /// <summary>
+    /// Binds the mapper. The output schema follows ML.NET's convention: the input columns in order, each added column
+    /// that reuses an existing name placed right after the column it hides, other added columns appended in order.
+    /// </summary>
     protected ColumnMapper(DataViewSchema inputSchema, IReadOnlyList<DataViewSchema.DetachedColumn> addedColumns)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         ArgumentNullException.ThrowIfNull(addedColumns);
         InputSchema = inputSchema;
-        var builder = new DataViewSchema.Builder();
-        builder.AddColumns(inputSchema);
-        foreach (var column in addedColumns)
+
+        var sources = Enumerable.Range(0, inputSchema.Count).ToList();
+        var names = new HashSet<string>(inputSchema.Select(c => c.Name), StringComparer.Ordinal);
+        string NameAt(int source) => source >= 0 ? inputSchema[source].Name : addedColumns[~source].Name;
+        for (int k = 0; k < addedColumns.Count; k++)
         {
-            builder.AddColumn(column.Name, column.Type, column.Annotations);
+            string name = addedColumns[k].Name;
+            int position = names.Add(name) ? sources.Count : sources.FindLastIndex(s => NameAt(s) == name) + 1;
+            sources.Insert(position, ~k);
+        }
+
+        _sources = [.. sources];
+        _addedPositions = new int[addedColumns.Count];
+        var builder = new DataViewSchema.Builder();
+        for (int i = 0; i < _sources.Length; i++)
+        {
+            if (_sources[i] >= 0)
+            {
+                var column = inputSchema[_sources[i]];
+                builder.AddColumn(column.Name, column.Type, column.Annotations);
+            }
+            else
+            {
+                var column = addedColumns[~_sources[i]];
+                _addedPositions[~_sources[i]] = i;
+                builder.AddColumn(column.Name, column.Type, column.Annotations);
+            }
         }
 
         OutputSchema = builder.ToSchema();
-        AddedColumnCount = addedColumns.Count;
     }
 
     /// <inheritdoc/>
@@ -40,8 +64,19 @@ internal abstract class ColumnMapper : IRowToRowMapper
     /// <inheritdoc/>
     public DataViewSchema OutputSchema { get; }
 
-    /// <summary>How many computed columns follow the pass-through columns in <see cref="OutputSchema"/>.</summary>
-    internal int AddedColumnCount { get; }
+    // For each output column: the input column it passes through (>= 0), or ~k for added column k.
+    private readonly int[] _sources;
+    private readonly int[] _addedPositions;
+
+    /// <summary>How many computed columns <see cref="OutputSchema"/> holds besides the pass-through ones.</summary>
+    internal int AddedColumnCount => _addedPositions.Length;
+
+    /// <summary>The input column index that output column <paramref name="column"/> passes through, or ~k when it is added column k.</summary>
+    internal int SourceOf(DataViewSchema.Column column)
+    {
+        CheckOutputColumn(column);
+        return _sources[column.Index];
+    }
 
     /// <summary>The input column indices that computed column <paramref name="added"/> (0-based among the added columns) reads.</summary>
     protected abstract IEnumerable<int> GetInputColumns(int added);
@@ -86,7 +121,7 @@ internal abstract class ColumnMapper : IRowToRowMapper
             if (!input.IsColumnActive(input.Schema[index]))
             {
                 throw new InvalidOperationException(
-                    $"Column '{OutputSchema[InputSchema.Count + added].Name}' reads input column '{InputSchema[index].Name}', which is not active on the input row.");
+                    $"Column '{OutputSchema[_addedPositions[added]].Name}' reads input column '{InputSchema[index].Name}', which is not active on the input row.");
             }
         }
 
@@ -113,13 +148,14 @@ internal abstract class ColumnMapper : IRowToRowMapper
         foreach (var column in columns)
         {
             CheckOutputColumn(column);
-            if (column.Index < InputSchema.Count)
+            int source = _sources[column.Index];
+            if (source >= 0)
             {
-                needed[column.Index] = true;
+                needed[source] = true;
             }
             else
             {
-                foreach (int index in GetInputColumns(column.Index - InputSchema.Count))
+                foreach (int index in GetInputColumns(~source))
                 {
                     needed[index] = true;
                 }

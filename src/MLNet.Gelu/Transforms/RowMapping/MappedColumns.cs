@@ -16,34 +16,32 @@ internal sealed class MappedColumns
         _mapper = mapper;
         _input = input;
         _active = active;
-        int passThrough = mapper.InputSchema.Count;
         _getters = new Delegate?[mapper.AddedColumnCount];
-        for (int i = 0; i < _getters.Length; i++)
+        for (int i = 0; i < active.Length; i++)
         {
-            if (active[passThrough + i])
+            int source = mapper.SourceOf(mapper.OutputSchema[i]);
+            if (active[i] && source < 0)
             {
-                _getters[i] = mapper.MakeGetter(input, i);
+                _getters[~source] = mapper.MakeGetter(input, ~source);
             }
         }
     }
 
     internal bool IsColumnActive(DataViewSchema.Column column)
     {
-        int passThrough = _mapper.InputSchema.Count;
-        return column.Index < passThrough
-            ? _input.IsColumnActive(_input.Schema[column.Index])
-            : _active[column.Index];
+        int source = _mapper.SourceOf(column);
+        return source >= 0 ? _input.IsColumnActive(_input.Schema[source]) : _active[column.Index];
     }
 
     internal ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
     {
-        int passThrough = _mapper.InputSchema.Count;
-        if (column.Index < passThrough)
+        int source = _mapper.SourceOf(column);
+        if (source >= 0)
         {
-            return _input.GetGetter<TValue>(_input.Schema[column.Index]);
+            return _input.GetGetter<TValue>(_input.Schema[source]);
         }
 
-        var getter = column.Index < _active.Length ? _getters[column.Index - passThrough] : null;
+        var getter = _getters[~source];
         if (getter is null)
         {
             throw new InvalidOperationException($"Column '{column.Name}' is not active on this row; request it when creating the cursor.");
