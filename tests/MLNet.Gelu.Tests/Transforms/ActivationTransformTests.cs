@@ -84,6 +84,11 @@ public sealed class ActivationTransformTests
         var names = default(VBuffer<ReadOnlyMemory<char>>);
         schema["Known"].GetSlotNames(ref names);
         Assert.Equal(Enumerable.Range(0, ActivationTestData.Size).Select(i => $"slot{i}"), names.DenseValues().Select(n => n.ToString()));
+
+        // Like ML.NET's own transformers, the new column sits right after the one it hides (the saved form agrees).
+        var visible = schema.Where(c => !c.IsHidden).Select(c => c.Name).ToArray();
+        Assert.Equal(data.Schema.Select(c => c.Name), visible);
+        TransformerChecks.CheckSaveLoad(transformer, data, 1e-6);
     }
 
     [Theory]
