@@ -47,7 +47,9 @@ public sealed class SeparateProcessLoadTests : IDisposable
         string app = typeof(SeparateProcessLoadTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "LoadCheckAssembly").Value!;
         Assert.True(File.Exists(app), $"The load-check app was not built at {app}; build tests/MLNet.Gelu.LoadCheck.");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // The SDK tells test hosts which dotnet runs them; fall back to the one on PATH.
+        string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
+        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(app);
         foreach (var argument in arguments)
         {
