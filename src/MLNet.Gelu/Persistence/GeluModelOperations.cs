@@ -1,0 +1,203 @@
+using System.IO.Compression;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Gelu.Persistence;
+
+namespace MLNet.Gelu;
+
+/// <summary>
+/// Saves and loads models that contain <see cref="ActivationTransformer"/>s: <c>mlContext.Model.SaveWithActivations(...)</c>
+/// and <c>mlContext.Model.LoadWithActivations(...)</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// An activation transformer always saves as equivalent built-in Expression transforms, so any ML.NET app loads the
+/// model with plain <c>mlContext.Model.Load</c>, without this library (outputs within 1e‑6 relative of the original).
+/// <see cref="SaveWithActivations(ModelOperationsCatalog, ITransformer, DataViewSchema?, string)"/> also writes a
+/// manifest entry (<c>MLNet.Gelu/manifest.json</c>, ignored by ML.NET) saying where each activation transformer
+/// sits; <see cref="LoadWithActivations(ModelOperationsCatalog, string, out DataViewSchema)"/> reads it and puts the
+/// native transformers back (bit-identical outputs, full speed). A model saved with plain <c>Model.Save</c> has no
+/// manifest: <c>LoadWithActivations</c> then returns it as ML.NET loads it.
+/// </para>
+/// <para>
+/// Saving is safe: the model is checked first, then written to a temporary file beside the target and renamed over
+/// it, so a failed save never leaves a partial or corrupt file. Only load models from trusted sources.
+/// </para>
+/// </remarks>
+public static class GeluModelOperations
+{
+    /// <summary>
+    /// Saves <paramref name="model"/> to <paramref name="filePath"/> as ML.NET does, plus a manifest of its activation
+    /// transformers; writes a temporary file next to the target and renames it, replacing any existing file.
+    /// </summary>
+    /// <param name="catalog">The model operations catalog (<c>mlContext.Model</c>).</param>
+    /// <param name="model">The model to save (a transformer or a chain of them).</param>
+    /// <param name="inputSchema">The schema of the model's input, saved with it (may be <see langword="null"/>, as in <c>Model.Save</c>).</param>
+    /// <param name="filePath">Where to write the model zip.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="catalog"/>, <paramref name="model"/> or <paramref name="filePath"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The model cannot be applied to <paramref name="inputSchema"/> (a column is missing or of the wrong type); nothing is written.</exception>
+    /// <exception cref="IOException">The file cannot be written; the target is left as it was.</exception>
+    public static void SaveWithActivations(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema? inputSchema, string filePath)
+    {
+        ArgumentNullException.ThrowIfNull(filePath);
+        var manifest = Describe(catalog, model, inputSchema);
+        string fullPath = Path.GetFullPath(filePath);
+        string directory = Path.GetDirectoryName(fullPath) ?? ".";
+        string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            catalog.Save(model, inputSchema, temporary);
+            using (var archive = ZipFile.Open(temporary, ZipArchiveMode.Update))
+            {
+                manifest.WriteTo(archive);
+            }
+
+            File.Move(temporary, fullPath, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>
+    /// Saves <paramref name="model"/> to <paramref name="stream"/> as ML.NET does, plus a manifest of its activation
+    /// transformers. The zip is built in memory first, so nothing is written to the stream if saving fails.
+    /// </summary>
+    /// <param name="catalog">The model operations catalog (<c>mlContext.Model</c>).</param>
+    /// <param name="model">The model to save.</param>
+    /// <param name="inputSchema">The schema of the model's input (may be <see langword="null"/>).</param>
+    /// <param name="stream">A writable stream; left open.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="catalog"/>, <paramref name="model"/> or <paramref name="stream"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is not writable.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The model cannot be applied to <paramref name="inputSchema"/>; nothing is written.</exception>
+    public static void SaveWithActivations(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema? inputSchema, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanWrite)
+        {
+            throw new ArgumentException("The stream is not writable.", nameof(stream));
+        }
+
+        var manifest = Describe(catalog, model, inputSchema);
+        using var buffer = new MemoryStream();
+        catalog.Save(model, inputSchema, buffer);
+        buffer.Position = 0;
+        using (var archive = new ZipArchive(buffer, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            manifest.WriteTo(archive);
+        }
+
+        buffer.Position = 0;
+        buffer.CopyTo(stream);
+    }
+
+    /// <summary>
+    /// Loads a model zip; where its manifest records activation transformers, replaces their built-in stand-ins with
+    /// native <see cref="ActivationTransformer"/>s. Without a manifest it returns what <c>Model.Load</c> returns.
+    /// </summary>
+    /// <param name="catalog">The model operations catalog (<c>mlContext.Model</c>).</param>
+    /// <param name="filePath">The model zip.</param>
+    /// <param name="inputSchema">The input schema saved with the model.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="catalog"/> or <paramref name="filePath"/> is null.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The manifest is unreadable or does not match the model.</exception>
+    public static ITransformer LoadWithActivations(this ModelOperationsCatalog catalog, string filePath, out DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(filePath);
+        using var stream = File.OpenRead(filePath);
+        return Load(catalog, stream, filePath, out inputSchema);
+    }
+
+    /// <summary>Loads a model zip from a stream; see <see cref="LoadWithActivations(ModelOperationsCatalog, string, out DataViewSchema)"/>.</summary>
+    /// <param name="catalog">The model operations catalog (<c>mlContext.Model</c>).</param>
+    /// <param name="stream">A readable stream holding the model zip (copied to memory when not seekable); left open.</param>
+    /// <param name="inputSchema">The input schema saved with the model.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="catalog"/> or <paramref name="stream"/> is null.</exception>
+    /// <exception cref="InvalidDataException">The manifest is unreadable or does not match the model.</exception>
+    public static ITransformer LoadWithActivations(this ModelOperationsCatalog catalog, Stream stream, out DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (stream.CanSeek)
+        {
+            return Load(catalog, stream, "the model stream", out inputSchema);
+        }
+
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        copy.Position = 0;
+        return Load(catalog, copy, "the model stream", out inputSchema);
+    }
+
+    private static ITransformer Load(ModelOperationsCatalog catalog, Stream stream, string source, out DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        long start = stream.Position;
+        ModelManifest? manifest;
+        using (var archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true))
+        {
+            manifest = ModelManifest.ReadFrom(archive, source);
+        }
+
+        stream.Position = start;
+        var model = catalog.Load(stream, out inputSchema);
+        return manifest is null ? model : Restore(model, manifest, source);
+    }
+
+    private static ITransformer Restore(ITransformer model, ModelManifest manifest, string source)
+    {
+        foreach (var entry in manifest.Activations)
+        {
+            string where = $"[{string.Join(", ", entry.Path)}]";
+            var node = ModelTree.At(model, entry.Path);
+            if (node is null || entry.Columns.Count == 0 || !ActivationSurrogate.HasShape(node, entry.Columns.Count))
+            {
+                throw new InvalidDataException(
+                    $"The manifest of {source} records an activation transformer at position {where}, but the model holds " +
+                    $"{node?.GetType().Name ?? "nothing"} there. The file was changed after saving; load it with plain mlContext.Model.Load.");
+            }
+
+            if (!Enum.IsDefined(entry.Activation))
+            {
+                throw new InvalidDataException($"The manifest of {source} names unknown activation {entry.Activation} at position {where}.");
+            }
+
+            var columns = entry.Columns.Select(c => new InputOutputColumnPair(c.Output, c.Input)).ToArray();
+            var native = new ActivationTransformer(entry.Activation, columns, entry.Columns.Select(c => c.Vector).ToArray(), surrogate: node);
+            model = ModelTree.Replace(model, entry.Path, native);
+        }
+
+        return model;
+    }
+
+    /// <summary>Checks the model before anything is written and lists its activation transformers.</summary>
+    private static ModelManifest Describe(ModelOperationsCatalog catalog, ITransformer model, DataViewSchema? inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(model);
+        if (inputSchema is not null)
+        {
+            model.GetOutputSchema(inputSchema);
+        }
+
+        var manifest = new ModelManifest();
+        foreach (var (path, transformer) in ModelTree.Find<ActivationTransformer>(model))
+        {
+            manifest.Activations.Add(new ModelManifest.ActivationEntry
+            {
+                Path = path,
+                Activation = transformer.Activation,
+                Columns = transformer.Columns.Select((c, i) => new ModelManifest.ColumnEntry
+                {
+                    Output = c.OutputColumnName,
+                    Input = c.InputColumnName,
+                    Vector = transformer.InputIsVector[i],
+                }).ToList(),
+            });
+        }
+
+        return manifest;
+    }
+}
