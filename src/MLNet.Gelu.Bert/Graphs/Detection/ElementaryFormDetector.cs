@@ -61,7 +61,7 @@ internal abstract class ElementaryFormDetector : IActivationDetector
             for (int step = 0; step < MaxClimb; step++)
             {
                 int consumers = index.ConsumerCount(current);
-                if (consumers != 1)
+                if (consumers != 1 || index.IsGraphOutput(current))
                 {
                     blocker ??= best is null ? $"intermediate '{current}' has {consumers} consumers" : null;
                     break;
