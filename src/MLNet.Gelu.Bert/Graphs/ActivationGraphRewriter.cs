@@ -91,6 +91,8 @@ public static class ActivationGraphRewriter
             rewritten.Add(new RewrittenActivation(site, target, emitter.Form, context.Nodes.Select(n => n.Name).ToArray())
             {
                 OutputOps = emitter.OutputOps,
+                RemovedOps = nodes.Select(OpCounts.Key).ToArray(),
+                AddedOps = context.Nodes.Select(OpCounts.Key).ToArray(),
             });
         }
 

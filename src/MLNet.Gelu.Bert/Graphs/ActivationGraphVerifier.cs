@@ -7,7 +7,8 @@ namespace MLNet.Gelu.Bert.Graphs;
 
 /// <summary>
 /// Checks a rewrite (opt-in; the rewriter itself needs no runtime): every replaced output is written by the expected
-/// operator, the graph reads no tensor before it is produced, a fresh inspection finds the target activation at each
+/// operator, operator counts changed by exactly the nodes removed and written (e.g. no <c>Erf</c> left and six
+/// <c>FastGelu</c> after rewriting six erf GELUs), the graph reads no tensor before it is produced, a fresh inspection finds the target activation at each
 /// rewritten output (none for ReLU/ELU), and, unless disabled, that ONNX Runtime creates a session from the bytes
 /// (some runtimes silently ignore what they do not know; ORT rejects unknown operators and signatures).
 /// </summary>
@@ -42,6 +43,8 @@ public static class ActivationGraphVerifier
         }
 
         failures.AddRange(CheckTopology(graph));
+        var opCounts = OpCounts.Of(graph);
+        failures.AddRange(CheckOpCounts(result, opCounts));
 
         var again = ActivationSiteFinder.Find(index, result.Options).Sites.Select(s => s.Site).ToList();
         var byOutput = again.ToDictionary(s => s.Output, StringComparer.Ordinal);
@@ -88,7 +91,30 @@ public static class ActivationGraphVerifier
             throw new ActivationGraphVerificationException(failures, loadError);
         }
 
-        return new ActivationGraphVerification(checkedSites, foundAgain, result.OpCountsAfter, loaded, inputs, outputs);
+        return new ActivationGraphVerification(checkedSites, foundAgain, opCounts, loaded, inputs, outputs);
+    }
+
+    /// <summary>
+    /// Operator counts after = before − removed + written, for every operator (only the activation operators when the
+    /// opset was raised, which rewrites other nodes too). <c>Constant</c> nodes are left out: unused ones are swept.
+    /// </summary>
+    private static IEnumerable<string> CheckOpCounts(ActivationRewriteResult result, IReadOnlyDictionary<string, int> opCounts)
+    {
+        var removed = result.Rewritten.SelectMany(r => r.RemovedOps).CountBy(k => k).ToDictionary();
+        var added = result.Rewritten.SelectMany(r => r.AddedOps).CountBy(k => k).ToDictionary();
+        var keys = result.OpsetRaisedFrom is null
+            ? result.Before.OpCounts.Keys.Union(opCounts.Keys)
+            : removed.Keys.Union(added.Keys);
+        foreach (string key in keys.Where(k => k != "Constant").Order(StringComparer.Ordinal))
+        {
+            int before = result.Before.OpCounts.GetValueOrDefault(key);
+            int expected = before - removed.GetValueOrDefault(key) + added.GetValueOrDefault(key);
+            int after = opCounts.GetValueOrDefault(key);
+            if (after != expected)
+            {
+                yield return $"{key} count is {after} after the rewrite, expected {expected} ({before} before, {removed.GetValueOrDefault(key)} removed, {added.GetValueOrDefault(key)} written)";
+            }
+        }
     }
 
     /// <summary>Every node input must be a graph input, an initializer, or the output of an earlier node; every graph output must be produced.</summary>

@@ -10,6 +10,12 @@ public sealed record RewrittenActivation(ActivationSite Original, Activation Tar
     /// <summary>The operators allowed to write <see cref="ActivationSite.Output"/> after the rewrite.</summary>
     internal IReadOnlyList<string> OutputOps { get; init; } = [];
 
+    /// <summary>The operator keys of the nodes removed (one entry per node).</summary>
+    internal IReadOnlyList<string> RemovedOps { get; init; } = [];
+
+    /// <summary>The operator keys of the nodes written (one entry per node).</summary>
+    internal IReadOnlyList<string> AddedOps { get; init; } = [];
+
     /// <inheritdoc/>
     public override string ToString() =>
         $"{Original.Kind} as {Original.Form} -> {Target} as {Form}: {Original.Output} (nodes: {string.Join(", ", NodeNames)})";

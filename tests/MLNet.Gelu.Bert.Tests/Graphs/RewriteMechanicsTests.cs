@@ -123,6 +123,17 @@ public class RewriteMechanicsTests
     }
 
     [Fact]
+    public void Verifier_notices_operator_counts_that_do_not_add_up()
+    {
+        var result = ActivationGraphRewriter.Rewrite(ShapeHarness.Build(ShapeHarness.Shape("erf PyTorch, Constant nodes")), Activation.GeluTanh);
+        result.Model.Graph.Node.Add(new Onnx.NodeProto { OpType = "Erf", Name = "stray", Input = { "x" }, Output = { "stray_output" } });
+
+        var e = Assert.Throws<ActivationGraphVerificationException>(() => ActivationGraphVerifier.Verify(result));
+
+        Assert.Equal("Erf count is 1 after the rewrite, expected 0 (1 before, 1 removed, 0 written)", Assert.Single(e.Failures));
+    }
+
+    [Fact]
     public void Verifier_reports_what_onnx_runtime_rejects()
     {
         var result = ActivationGraphRewriter.Rewrite(ShapeHarness.Build(ShapeHarness.Shape("erf PyTorch, Constant nodes")), Activation.GeluSigmoid);
