@@ -13,9 +13,11 @@ internal static class BertRun
     private static readonly long[] Mask = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0];
 
     /// <summary>The last hidden state [2, 8, hidden] and the mean-pooled embeddings [2][hidden].</summary>
-    public static (float[] Hidden, float[][] Pooled) Run(byte[] model)
+    /// <param name="model">The ONNX model.</param>
+    /// <param name="optimization">ORT's graph optimization level; <c>ORT_DISABLE_ALL</c> runs the graph as written (no GELU fusion).</param>
+    public static (float[] Hidden, float[][] Pooled) Run(byte[] model, GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL)
     {
-        using var options = new SessionOptions { IntraOpNumThreads = 2 };
+        using var options = new SessionOptions { IntraOpNumThreads = 2, GraphOptimizationLevel = optimization };
         using var session = new InferenceSession(model, options);
         var inputs = new List<OrtValue>();
         try

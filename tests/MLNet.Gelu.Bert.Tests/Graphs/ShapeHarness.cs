@@ -1,4 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
 using MLNet.Gelu.Bert.Graphs;
 using Onnx;
 
@@ -83,14 +82,7 @@ internal static class ShapeHarness
         return result;
     }
 
-    public static float[] Run(byte[] model, float[] x)
-    {
-        using var session = new InferenceSession(model);
-        using var input = OrtValue.CreateTensorValueFromMemory(x, [Rows, x.Length / Rows]);
-        using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, ["x"], [input], ["y"]);
-        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
-    }
+    public static float[] Run(byte[] model, float[] x) => OnnxRun.All(model, x, Rows)["y"];
 
     public static float[] Reference(Activation activation, float[] preactivation)
     {
