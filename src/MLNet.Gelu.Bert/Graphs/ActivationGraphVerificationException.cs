@@ -12,7 +12,7 @@ public sealed class ActivationGraphVerificationException : Exception
         Failures = failures;
     }
 
-    /// <summary>Creates the exception with a message.</summary>
+    /// <summary>Creates the exception without details.</summary>
     public ActivationGraphVerificationException()
         : this(["unspecified failure"])
     {

@@ -82,6 +82,25 @@ public class RewriteMechanicsTests
     }
 
     [Fact]
+    public void Constants_shared_by_several_sites_are_matched_and_swept_once_unused()
+    {
+        var g = new TestGraph();
+        string sqrt2 = g.Const(Sqrt2);
+        string one = g.Const(1, asNode: true);
+        string half = g.Const(0.5);
+        string Gelu(string x) => g.Op("Mul", g.Op("Mul", x, g.Op("Add", g.Op("Erf", g.Op("Div", x, sqrt2)), one)), half);
+        g.Rename(Gelu(g.Op("Neg", Gelu(g.Input("x", 6)))), "y");
+        g.Output("y", 6);
+
+        var result = ActivationGraphRewriter.Rewrite(g.Model, Activation.Elu);
+        ActivationGraphVerifier.Verify(result);
+
+        Assert.Equal(2, result.Rewritten.Count);
+        Assert.Empty(result.Model.Graph.Initializer);
+        Assert.Equal(new[] { "Elu", "Neg", "Elu" }, result.Model.Graph.Node.Select(n => n.OpType));
+    }
+
+    [Fact]
     public void Rewriting_twice_goes_through_the_contrib_form()
     {
         var model = ShapeHarness.Build(ShapeHarness.Shape("tanh HF gelu_new, Pow(x, 3)"));
