@@ -11,7 +11,8 @@ namespace MLNet.Gelu;
 /// <remarks>
 /// P is a degree-9 polynomial fitted in extended precision to Q(a)·e^(a²/2)/t for a in [0, 13.6] (relative
 /// minimax error 1.5e-8), its coefficients rounded to float one at a time from the highest, refitting the rest;
-/// P(1) = 0.5 exactly in float, so Q(0) = ½ and GELU(d) = d/2 for subnormal d. The exponent −a²/2 is carried as
+/// P(1) = 0.5 exactly in float, so Q(0) = ½ and GELU(d) = d/2 for subnormal d. t is carried as t + tLow (its
+/// rounding error from a Newton residual), since Q is about as sensitive to t as to P. The exponent −a²/2 is carried as
 /// hi + lo (lo from a fused multiply-add) so that its rounding (a²·2⁻²⁴, 5e-6 at a = 13) does not reach the result.
 /// The Gaussian factor is returned scaled by 2^64, so that it stays normal down to e^(−112.5) and the caller
 /// decides where to scale back (after multiplying by x, so that subnormal GELU values round once).
