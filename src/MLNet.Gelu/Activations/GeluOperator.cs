@@ -4,7 +4,7 @@ using static MLNet.Gelu.VectorMath;
 
 namespace MLNet.Gelu;
 
-/// <summary>Exact GELU, <c>x·Φ(x)</c>: <c>x ≤ 0 ? x·Q(|x|) : x − x·Q(x)</c> with Q from <see cref="NormalTail"/>; |x| is clamped to 15 (beyond it GELU(x) is x or −0).</summary>
+/// <summary>Exact GELU, <c>x·Φ(x)</c>: <c>x ≤ 0 ? x·Q(|x|) : x − x·Q(x)</c> with Q from <see cref="NormalTail"/>; |x| is clamped to 15 (beyond it GELU(x) is x or −0). For x ≤ 0 the 2^64-scaled Q is multiplied by x before scaling back, so that subnormal results are rounded once; for x &gt; 0 one fused multiply-add rounds x − x·Q once (subnormal d gives d/2 exactly rounded).</summary>
 internal readonly struct GeluOperator : IActivationOperator
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
