@@ -9,7 +9,7 @@ namespace MLNet.Gelu;
 /// for 0 ≤ a ≤ 15, each with relative accuracy (no 1 − erf cancellation), shared by GELU and its derivative.
 /// </summary>
 /// <remarks>
-/// P is a degree-9 polynomial fitted in extended precision to Q(a)·e^(a²/2)/t for a in [0, 13.6] (relative
+/// P is a degree-9 polynomial fitted (Lawson iteration to the relative minimax, 30 digits) to Q(a)·e^(a²/2)/t for a in [0, 13.6] (relative
 /// minimax error 1.5e-8), its coefficients rounded to float one at a time from the highest, refitting the rest;
 /// P(1) = 0.5 exactly in float, so Q(0) = ½ and GELU(d) = d/2 for subnormal d. t is carried as t + tLow (its
 /// rounding error from a Newton residual), since Q is about as sensitive to t as to P. The exponent −a²/2 is carried as
