@@ -1,0 +1,143 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using static MLNet.Gelu.VectorMath;
+
+namespace MLNet.Gelu;
+
+/// <summary>
+/// The two factors of the standard normal upper tail Q(a) = ½·erfc(a/√2) = e^(−a²/2)·t·P(t), t = 1/(1 + 0.4·a),
+/// for 0 ≤ a ≤ 15, each with relative accuracy (no 1 − erf cancellation), shared by GELU and its derivative.
+/// </summary>
+/// <remarks>
+/// P is a degree-9 polynomial fitted (Lawson iteration to the relative minimax, 30 digits) to Q(a)·e^(a²/2)/t for a in [0, 13.6] (relative
+/// minimax error 1.5e-8), its coefficients rounded to float one at a time from the highest, refitting the rest;
+/// P(1) = 0.5 exactly in float, so Q(0) = ½ and GELU(d) = d/2 for subnormal d. t is carried as t + tLow (its
+/// rounding error from a Newton residual), since Q is about as sensitive to t as to P. The exponent −a²/2 is carried as
+/// hi + lo (lo from a fused multiply-add) so that its rounding (a²·2⁻²⁴, 5e-6 at a = 13) does not reach the result.
+/// The Gaussian factor is returned scaled by 2^64, so that it stays normal down to e^(−112.5) and the caller
+/// decides where to scale back (after multiplying by x, so that subnormal GELU values round once).
+/// </remarks>
+internal static class NormalTail
+{
+    internal const float Limit = 15f;
+    internal const float InvSqrt2Pi = 0.3989422804014327f;
+    private const float K = 0.4f;
+    private const float MinusHalfLog2E = -0.5f * Log2E;
+    private const float P0 = 0.15957657992839813f;
+    private const float P1 = 0.1596134901046753f;
+    private const float P2 = 0.13326027989387512f;
+    private const float P3 = 0.09076060354709625f;
+    private const float P4 = -0.025163166224956512f;
+    private const float P5 = 0.1163547933101654f;
+    private const float P6 = -0.37026673555374146f;
+    private const float P7 = 0.3794867992401123f;
+    private const float P8 = -0.17561672627925873f;
+    private const float P9 = 0.03199409320950508f;
+
+    /// <summary>
+    /// For a in [0, <see cref="Limit"/>]: <paramref name="ratio"/> = t·P(t) and e^(−a²/2)·2^64 = (1 + r·core)·scale64,
+    /// so that Q(a)·2^64 = <see cref="Combine(float, float, float, float)"/>(ratio, core, r, scale64).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Evaluate(float a, out float ratio, out float core, out float r, out float scale64)
+    {
+        // t = 1/d to float precision plus its rounding error tLow, from d = 1 + K·a carried as dHigh + dLow.
+        float dHigh = Fma(a, K, 1f);
+        float dLow = Fma(a, K, 1f - dHigh);
+        float t = 1f / dHigh;
+        float tLow = t * Fma(-t, dLow, Fma(-t, dHigh, 1f));
+        float p = Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(P9, t, P8), t, P7), t, P6), t, P5), t, P4), t, P3), t, P2), t, P1), t, P0);
+        ratio = Fma(t, p, tLow * p);
+        float hi = a * a;
+        float lo = Fma(a, a, -hi);
+        float rounded = Fma(hi, MinusHalfLog2E, RoundToScale64);
+        float n = rounded - RoundToScale64;
+        r = Fma(n, -Ln2Hi, hi * -0.5f);
+        r = Fma(n, -Ln2Lo, r);
+        r = Fma(lo, -0.5f, r);
+        core = ExpCore(r);
+        scale64 = ScaleFromRounded(rounded);
+    }
+
+    /// <summary>m·e^(−a²/2)·2^64 = (m + (m·core)·r)·scale64: m joins before the last rounding of e^r.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float Combine(float m, float core, float r, float scale64) => Fma(m * core, r, m) * scale64;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Evaluate(Vector128<float> a, out Vector128<float> ratio, out Vector128<float> core, out Vector128<float> r, out Vector128<float> scale64)
+    {
+        var k = Vector128.Create(K);
+        var one = Vector128<float>.One;
+        var dHigh = Fma(a, k, one);
+        var dLow = Fma(a, k, one - dHigh);
+        var t = one / dHigh;
+        var tLow = t * Fma(-t, dLow, Fma(-t, dHigh, one));
+        var p = Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(Vector128.Create(P9), t, Vector128.Create(P8)), t, Vector128.Create(P7)), t, Vector128.Create(P6)), t, Vector128.Create(P5)), t, Vector128.Create(P4)), t, Vector128.Create(P3)), t, Vector128.Create(P2)), t, Vector128.Create(P1)), t, Vector128.Create(P0));
+        ratio = Fma(t, p, tLow * p);
+        var hi = a * a;
+        var lo = Fma(a, a, -hi);
+        var roundToScale = Vector128.Create(RoundToScale64);
+        var rounded = Fma(hi, Vector128.Create(MinusHalfLog2E), roundToScale);
+        var n = rounded - roundToScale;
+        r = Fma(n, Vector128.Create(-Ln2Hi), hi * Vector128.Create(-0.5f));
+        r = Fma(n, Vector128.Create(-Ln2Lo), r);
+        r = Fma(lo, Vector128.Create(-0.5f), r);
+        core = ExpCore(r);
+        scale64 = ScaleFromRounded(rounded);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> Combine(Vector128<float> m, Vector128<float> core, Vector128<float> r, Vector128<float> scale64) => Fma(m * core, r, m) * scale64;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Evaluate(Vector256<float> a, out Vector256<float> ratio, out Vector256<float> core, out Vector256<float> r, out Vector256<float> scale64)
+    {
+        var k = Vector256.Create(K);
+        var one = Vector256<float>.One;
+        var dHigh = Fma(a, k, one);
+        var dLow = Fma(a, k, one - dHigh);
+        var t = one / dHigh;
+        var tLow = t * Fma(-t, dLow, Fma(-t, dHigh, one));
+        var p = Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(Vector256.Create(P9), t, Vector256.Create(P8)), t, Vector256.Create(P7)), t, Vector256.Create(P6)), t, Vector256.Create(P5)), t, Vector256.Create(P4)), t, Vector256.Create(P3)), t, Vector256.Create(P2)), t, Vector256.Create(P1)), t, Vector256.Create(P0));
+        ratio = Fma(t, p, tLow * p);
+        var hi = a * a;
+        var lo = Fma(a, a, -hi);
+        var roundToScale = Vector256.Create(RoundToScale64);
+        var rounded = Fma(hi, Vector256.Create(MinusHalfLog2E), roundToScale);
+        var n = rounded - roundToScale;
+        r = Fma(n, Vector256.Create(-Ln2Hi), hi * Vector256.Create(-0.5f));
+        r = Fma(n, Vector256.Create(-Ln2Lo), r);
+        r = Fma(lo, Vector256.Create(-0.5f), r);
+        core = ExpCore(r);
+        scale64 = ScaleFromRounded(rounded);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> Combine(Vector256<float> m, Vector256<float> core, Vector256<float> r, Vector256<float> scale64) => Fma(m * core, r, m) * scale64;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Evaluate(Vector512<float> a, out Vector512<float> ratio, out Vector512<float> core, out Vector512<float> r, out Vector512<float> scale64)
+    {
+        var k = Vector512.Create(K);
+        var one = Vector512<float>.One;
+        var dHigh = Fma(a, k, one);
+        var dLow = Fma(a, k, one - dHigh);
+        var t = one / dHigh;
+        var tLow = t * Fma(-t, dLow, Fma(-t, dHigh, one));
+        var p = Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(Vector512.Create(P9), t, Vector512.Create(P8)), t, Vector512.Create(P7)), t, Vector512.Create(P6)), t, Vector512.Create(P5)), t, Vector512.Create(P4)), t, Vector512.Create(P3)), t, Vector512.Create(P2)), t, Vector512.Create(P1)), t, Vector512.Create(P0));
+        ratio = Fma(t, p, tLow * p);
+        var hi = a * a;
+        var lo = Fma(a, a, -hi);
+        var roundToScale = Vector512.Create(RoundToScale64);
+        var rounded = Fma(hi, Vector512.Create(MinusHalfLog2E), roundToScale);
+        var n = rounded - roundToScale;
+        r = Fma(n, Vector512.Create(-Ln2Hi), hi * Vector512.Create(-0.5f));
+        r = Fma(n, Vector512.Create(-Ln2Lo), r);
+        r = Fma(lo, Vector512.Create(-0.5f), r);
+        core = ExpCore(r);
+        scale64 = ScaleFromRounded(rounded);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> Combine(Vector512<float> m, Vector512<float> core, Vector512<float> r, Vector512<float> scale64) => Fma(m * core, r, m) * scale64;
+}

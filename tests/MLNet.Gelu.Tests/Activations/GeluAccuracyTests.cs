@@ -1,0 +1,87 @@
+namespace MLNet.Gelu.Tests.Activations;
+
+/// <summary>Exact GELU against erfc in double on a dense grid over [−15, 15], on every kernel width.</summary>
+public class GeluAccuracyTests
+{
+    private const double MaxRelativeError = 4e-7;
+    private const double SmallestNormal = 1.2e-38;
+    private const double SubnormalUlp = 1.401298464324817e-45;
+
+    private static readonly Lazy<(float[] X, double[] Expected)> Grid = new(BuildGrid);
+
+    [Theory]
+    [MemberData(nameof(KernelPathData.Paths), MemberType = typeof(KernelPathData))]
+    public void Relative_error_is_below_4e7_wherever_the_result_is_normal(int path)
+    {
+        var (x, expected) = Grid.Value;
+        var y = new float[x.Length];
+        ActivationKernels.Apply(Activation.Gelu, x, y, (KernelPath)path);
+
+        double worst = 0;
+        float worstAt = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (Math.Abs(expected[i]) < SmallestNormal)
+            {
+                // Subnormal results: the relative bound plus the rounding to the subnormal grid.
+                Assert.True(
+                    Math.Abs(y[i] - expected[i]) <= (MaxRelativeError * Math.Abs(expected[i])) + SubnormalUlp,
+                    $"GELU({x[i]:R}) = {y[i]:R}, expected {expected[i]:R} (subnormal).");
+                continue;
+            }
+
+            double error = Math.Abs(y[i] - expected[i]) / Math.Abs(expected[i]);
+            if (error > worst)
+            {
+                worst = error;
+                worstAt = x[i];
+            }
+        }
+
+        Assert.True(worst <= MaxRelativeError, $"Max relative error {worst:E3} at x = {worstAt:R} on {(KernelPath)path}.");
+    }
+
+    [Fact]
+    public void The_grid_reaches_the_negative_tail_where_results_are_still_normal()
+    {
+        var (x, expected) = Grid.Value;
+        float deepest = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (x[i] < deepest && Math.Abs(expected[i]) >= SmallestNormal)
+            {
+                deepest = x[i];
+            }
+        }
+
+        Assert.InRange(deepest, -13.5f, -12.9f);
+    }
+
+    private static (float[] X, double[] Expected) BuildGrid()
+    {
+        var x = new List<float>();
+
+        // Every 997th float bit pattern from 0 to 15, both signs: all binades down to the subnormals.
+        for (uint bits = 0; bits <= 0x41700000u; bits += 997)
+        {
+            float value = BitConverter.UInt32BitsToSingle(bits);
+            x.Add(value);
+            x.Add(-value);
+        }
+
+        // A uniform grid with step 2e-5 over [−15, 15].
+        for (int i = -750_000; i <= 750_000; i++)
+        {
+            x.Add(i * 2e-5f);
+        }
+
+        float[] xs = [.. x];
+        var expected = new double[xs.Length];
+        for (int i = 0; i < xs.Length; i++)
+        {
+            expected[i] = DoubleReference.Value(Activation.Gelu, xs[i]);
+        }
+
+        return (xs, expected);
+    }
+}
