@@ -1,3 +1,5 @@
+using MLNet.Gelu.Tests.TestSupport;
+
 namespace MLNet.Gelu.Tests.Activations;
 
 /// <summary>Exact GELU against erfc in double on a dense grid over [−15, 15], on every kernel width.</summary>

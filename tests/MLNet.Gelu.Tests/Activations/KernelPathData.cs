@@ -1,3 +1,5 @@
+using MLNet.Gelu.Tests.TestSupport;
+
 namespace MLNet.Gelu.Tests.Activations;
 
 /// <summary>Theory data over the kernel widths that run as real instructions on this machine (scalar always).</summary>

@@ -1,3 +1,5 @@
+using MLNet.Gelu.Tests.TestSupport;
+
 namespace MLNet.Gelu.Tests.Activations;
 
 /// <summary>The reference values of DESIGN §2, through the public API.</summary>

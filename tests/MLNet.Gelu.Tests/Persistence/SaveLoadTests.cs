@@ -27,7 +27,7 @@ public sealed class SaveLoadTests : IDisposable
     {
         var data = ActivationTestData.Create(_ml);
         var model = _ml.Transforms.ApplyActivation("Out", column, activation).Fit(data);
-        var loaded = TransformerChecks.CheckSaveLoad(model, data, 1e-6);
+        var loaded = TransformerChecks.CheckSaveLoad(model, data, 1e-6, absoluteTolerance: 1e-6);
         Assert.Empty(ModelTree.Find<ActivationTransformer>(loaded));
     }
 
@@ -46,7 +46,7 @@ public sealed class SaveLoadTests : IDisposable
         var restored = Assert.Single(ModelTree.Find<ActivationTransformer>(loaded)).Transformer;
         Assert.Equal(activation, restored.Activation);
         Assert.Equal(["Out", "Both"], restored.Columns.Select(c => c.OutputColumnName));
-        TransformerChecks.CheckSaveLoad(loaded, data, 1e-6); // and it saves again
+        TransformerChecks.CheckSaveLoad(loaded, data, 1e-6, absoluteTolerance: 1e-6); // and it saves again
     }
 
     [Fact]

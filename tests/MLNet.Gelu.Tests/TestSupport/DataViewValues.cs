@@ -59,9 +59,10 @@ public static class DataViewValues
 
     /// <summary>
     /// Asserts that two readings hold the same columns and rows. Floats must agree within
-    /// <paramref name="relativeTolerance"/> (relative to max(1e‑30, |expected|)); 0 means bit-identical.
+    /// <paramref name="relativeTolerance"/> (relative to max(1e‑30, |expected|)) or within
+    /// <paramref name="absoluteTolerance"/>; 0 and 0 mean bit-identical.
     /// </summary>
-    public static void AssertEqual(List<Dictionary<string, object?>> expected, List<Dictionary<string, object?>> actual, double relativeTolerance, IEnumerable<string>? onlyColumns = null)
+    public static void AssertEqual(List<Dictionary<string, object?>> expected, List<Dictionary<string, object?>> actual, double relativeTolerance, IEnumerable<string>? onlyColumns = null, double absoluteTolerance = 0)
     {
         Assert.Equal(expected.Count, actual.Count);
         for (int r = 0; r < expected.Count; r++)
@@ -69,12 +70,12 @@ public static class DataViewValues
             foreach (var name in onlyColumns ?? expected[r].Keys)
             {
                 Assert.True(actual[r].ContainsKey(name), $"Column '{name}' is missing from the actual rows.");
-                AssertValue(expected[r][name], actual[r][name], relativeTolerance, $"row {r}, column '{name}'");
+                AssertValue(expected[r][name], actual[r][name], relativeTolerance, absoluteTolerance, $"row {r}, column '{name}'");
             }
         }
     }
 
-    private static void AssertValue(object? expected, object? actual, double tolerance, string where)
+    private static void AssertValue(object? expected, object? actual, double tolerance, double absoluteTolerance, string where)
     {
         switch (expected)
         {
@@ -84,14 +85,14 @@ public static class DataViewValues
                 Assert.True(e.Length == a.Length, $"{where}: length {a.Length}, expected {e.Length}.");
                 for (int i = 0; i < e.Length; i++)
                 {
-                    AssertFloat(e[i], a[i], tolerance, $"{where}, slot {i}");
+                    AssertFloat(e[i], a[i], tolerance, $"{where}, slot {i}", absoluteTolerance);
                 }
 
                 break;
             }
 
             case float e:
-                AssertFloat(e, Assert.IsType<float>(actual), tolerance, where);
+                AssertFloat(e, Assert.IsType<float>(actual), tolerance, where, absoluteTolerance);
                 break;
             case string[] e:
                 Assert.Equal(e, Assert.IsType<string[]>(actual));

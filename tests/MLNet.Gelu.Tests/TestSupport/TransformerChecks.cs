@@ -55,7 +55,8 @@ public static class TransformerChecks
 
     /// <summary>
     /// Saves <paramref name="model"/> with plain ML.NET, loads it in a fresh <see cref="MLContext"/> and checks that
-    /// it transforms <paramref name="data"/> to the same schema and values within <paramref name="relativeTolerance"/>.
+    /// it transforms <paramref name="data"/> to the same schema and values within <paramref name="relativeTolerance"/>
+    /// (or within <paramref name="absoluteTolerance"/>).
     /// <paramref name="save"/> and <paramref name="load"/> replace ML.NET's save and load (for a library's own loader).
     /// </summary>
     /// <returns>The loaded model.</returns>
@@ -64,7 +65,8 @@ public static class TransformerChecks
         IDataView data,
         double relativeTolerance,
         Action<MLContext, ITransformer, DataViewSchema, Stream>? save = null,
-        Func<MLContext, Stream, ITransformer>? load = null)
+        Func<MLContext, Stream, ITransformer>? load = null,
+        double absoluteTolerance = 0)
     {
         var saving = new MLContext(seed: 1);
         using var stream = new MemoryStream();
@@ -76,7 +78,7 @@ public static class TransformerChecks
         var expected = model.Transform(data);
         var actual = loaded.Transform(data);
         AssertSameSchema(expected.Schema, actual.Schema, annotations: false);
-        DataViewValues.AssertEqual(DataViewValues.Read(expected), DataViewValues.Read(actual), relativeTolerance);
+        DataViewValues.AssertEqual(DataViewValues.Read(expected), DataViewValues.Read(actual), relativeTolerance, absoluteTolerance: absoluteTolerance);
         return loaded;
     }
 

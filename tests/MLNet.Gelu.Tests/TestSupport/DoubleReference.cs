@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace MLNet.Gelu.Tests.Activations;
+namespace MLNet.Gelu.Tests.TestSupport;
 
 /// <summary>
 /// The formulas of DESIGN §2 in double precision. erfc comes from the C library (glibc's is correct to within
@@ -20,7 +20,7 @@ internal static class DoubleReference
         Activation.GeluTanh => x * Sigmoid(2 * SqrtTwoOverPi * (x + 0.044715 * x * x * x)),
         Activation.GeluSigmoid => x * Sigmoid(1.702 * x),
         Activation.Relu => x < 0 ? 0.0 : x,
-        Activation.Elu => x > 0 ? x : Math.Exp(x) - 1,
+        Activation.Elu => x > 0 ? x : x > -1 ? 2 * Math.Exp(x / 2) * Math.Sinh(x / 2) : Math.Exp(x) - 1, // no cancellation near 0
         Activation.Silu => x * Sigmoid(x),
         _ => throw new ArgumentOutOfRangeException(nameof(activation)),
     };
