@@ -1,0 +1,207 @@
+namespace MLNet.Gelu.Training.Gemm;
+
+internal static partial class Sgemm
+{
+    /// <summary>Largest tile height (rows of C computed per packed A block); a multiple of <see cref="MR"/>.</summary>
+    private const int MaxTileRows = 120;
+
+    /// <summary>Largest tile width (columns of C computed per packed B block); a multiple of every panel width.</summary>
+    private const int MaxTileColumns = 256;
+
+    /// <summary>One product cut into tiles of C; each tile is computed whole (all of k) by one worker.</summary>
+    private unsafe struct Job
+    {
+        public float* A;
+        public float* B;
+        public float* C;
+        public int Lda;
+        public int Ldb;
+        public int Ldc;
+        public int M;
+        public int N;
+        public int K;
+        public bool TransposeA;
+        public bool TransposeB;
+        public bool Accumulate;
+        public SgemmKernel Kernel;
+        public int NR;
+        public int TileRows;
+        public int TileColumns;
+        public int TilesAcross;
+        public int TileCount;
+
+        /// <summary>Chooses the tile size: as large as the packing buffers allow, halved until every worker has a tile.</summary>
+        public void Plan(int workers)
+        {
+            int rows = Math.Min(MaxTileRows, RoundUp(M, MR));
+            int cols = Math.Min(MaxTileColumns, RoundUp(N, NR));
+            while (CeilDiv(M, rows) * CeilDiv(N, cols) < workers)
+            {
+                if (cols > NR && (cols >= rows || rows <= MR))
+                {
+                    cols = RoundUp(cols / 2, NR);
+                }
+                else if (rows > MR)
+                {
+                    rows = RoundUp(rows / 2, MR);
+                }
+                else
+                {
+                    break;
+                }
+            }
+
+            TileRows = rows;
+            TileColumns = cols;
+            TilesAcross = CeilDiv(N, cols);
+            TileCount = CeilDiv(M, rows) * TilesAcross;
+        }
+
+        public readonly void RunTiles(int first, int last)
+        {
+            PackingBuffers buffers = PackingBuffers.ForCurrentThread();
+            float* packA = buffers.A;
+            float* packB = buffers.B;
+            float* edge = buffers.Edge;
+            for (int t = first; t < last; t++)
+            {
+                int i0 = t / TilesAcross * TileRows;
+                int j0 = t % TilesAcross * TileColumns;
+                int rows = Math.Min(TileRows, M - i0);
+                int cols = Math.Min(TileColumns, N - j0);
+                for (int p0 = 0; p0 < K; p0 += KBlock)
+                {
+                    int kc = Math.Min(KBlock, K - p0);
+                    PackB(packB, p0, kc, j0, cols);
+                    PackA(packA, i0, rows, p0, kc);
+                    bool add = Accumulate || p0 > 0;
+                    for (int jp = 0; jp < cols; jp += NR)
+                    {
+                        float* bPanel = packB + ((long)jp * kc);
+                        int panelCols = Math.Min(NR, cols - jp);
+                        for (int ip = 0; ip < rows; ip += MR)
+                        {
+                            float* aPanel = packA + ((long)ip * kc);
+                            float* cTile = C + ((long)(i0 + ip) * Ldc) + j0 + jp;
+                            int panelRows = Math.Min(MR, rows - ip);
+                            switch (Kernel)
+                            {
+                                case SgemmKernel.Vector512:
+                                    MicroKernel512(kc, aPanel, bPanel, cTile, Ldc, panelRows, panelCols, add, edge);
+                                    break;
+                                case SgemmKernel.Vector256:
+                                    MicroKernel256(kc, aPanel, bPanel, cTile, Ldc, panelRows, panelCols, add, edge);
+                                    break;
+                                default:
+                                    MicroKernel128(kc, aPanel, bPanel, cTile, Ldc, panelRows, panelCols, add, edge);
+                                    break;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Packs rows [i0, i0+rows) × inner [p0, p0+kc) of op(A) into panels of <see cref="MR"/> rows, inner index major, zero-padded.</summary>
+        private readonly void PackA(float* dst, int i0, int rows, int p0, int kc)
+        {
+            for (int ip = 0; ip < rows; ip += MR)
+            {
+                int valid = Math.Min(MR, rows - ip);
+                float* panel = dst + ((long)ip * kc);
+                if (TransposeA)
+                {
+                    // op(A)[i, p] = A[p, i]: each inner index reads MR consecutive elements.
+                    for (int p = 0; p < kc; p++)
+                    {
+                        float* src = A + ((long)(p0 + p) * Lda) + i0 + ip;
+                        float* d = panel + (p * MR);
+                        int r = 0;
+                        for (; r < valid; r++)
+                        {
+                            d[r] = src[r];
+                        }
+
+                        for (; r < MR; r++)
+                        {
+                            d[r] = 0;
+                        }
+                    }
+                }
+                else
+                {
+                    for (int r = 0; r < MR; r++)
+                    {
+                        float* d = panel + r;
+                        if (r < valid)
+                        {
+                            float* src = A + ((long)(i0 + ip + r) * Lda) + p0;
+                            for (int p = 0; p < kc; p++)
+                            {
+                                d[p * MR] = src[p];
+                            }
+                        }
+                        else
+                        {
+                            for (int p = 0; p < kc; p++)
+                            {
+                                d[p * MR] = 0;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Packs inner [p0, p0+kc) × columns [j0, j0+cols) of op(B) into panels of NR columns, inner index major, zero-padded.</summary>
+        private readonly void PackB(float* dst, int p0, int kc, int j0, int cols)
+        {
+            int nr = NR;
+            for (int jp = 0; jp < cols; jp += nr)
+            {
+                int valid = Math.Min(nr, cols - jp);
+                float* panel = dst + ((long)jp * kc);
+                if (TransposeB)
+                {
+                    // op(B)[p, j] = B[j, p]: read each stored row along the inner index.
+                    for (int j = 0; j < nr; j++)
+                    {
+                        float* d = panel + j;
+                        if (j < valid)
+                        {
+                            float* src = B + ((long)(j0 + jp + j) * Ldb) + p0;
+                            for (int p = 0; p < kc; p++)
+                            {
+                                d[p * nr] = src[p];
+                            }
+                        }
+                        else
+                        {
+                            for (int p = 0; p < kc; p++)
+                            {
+                                d[p * nr] = 0;
+                            }
+                        }
+                    }
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        float* src = B + ((long)(p0 + p) * Ldb) + j0 + jp;
+                        float* d = panel + (p * nr);
+                        new ReadOnlySpan<float>(src, valid).CopyTo(new Span<float>(d, valid));
+                        if (valid < nr)
+                        {
+                            new Span<float>(d + valid, nr - valid).Clear();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int CeilDiv(int x, int y) => (x + y - 1) / y;
+
+    private static int RoundUp(int x, int multiple) => CeilDiv(Math.Max(x, 1), multiple) * multiple;
+}
