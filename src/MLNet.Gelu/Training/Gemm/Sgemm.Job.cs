@@ -3,7 +3,7 @@ namespace MLNet.Gelu.Training.Gemm;
 internal static partial class Sgemm
 {
     /// <summary>Largest tile height (rows of C computed per packed A block); a multiple of <see cref="MR"/>.</summary>
-    private const int MaxTileRows = 120;
+    private const int MaxTileRows = 240;
 
     /// <summary>Largest tile width (columns of C computed per packed B block); a multiple of every panel width.</summary>
     private const int MaxTileColumns = 256;
@@ -33,8 +33,9 @@ internal static partial class Sgemm
         /// <summary>Chooses the tile size: as large as the packing buffers allow, halved until every worker has a tile.</summary>
         public void Plan(int workers)
         {
-            int rows = Math.Min(MaxTileRows, RoundUp(M, MR));
-            int cols = Math.Min(MaxTileColumns, RoundUp(N, NR));
+            // Balanced tiles: 128 rows make one tile of 128, not 120 + 8.
+            int rows = RoundUp(CeilDiv(M, CeilDiv(M, MaxTileRows)), MR);
+            int cols = RoundUp(CeilDiv(N, CeilDiv(N, MaxTileColumns)), NR);
             while (CeilDiv(M, rows) * CeilDiv(N, cols) < workers)
             {
                 if (cols > NR && (cols >= rows || rows <= MR))
