@@ -58,6 +58,10 @@ internal sealed class MlpNetwork
     /// <summary>The logits of the last <see cref="Forward"/>, rows × classes.</summary>
     public ReadOnlySpan<float> Logits(int batch) => logits.AsSpan(0, batch * layers.OutputCount);
 
+    /// <summary>The inverted-dropout mask (0 or 1/(1 − p) per unit) of hidden layer <paramref name="hidden"/> in the last training pass.</summary>
+    public ReadOnlySpan<float> DropoutMask(int hidden, int batch)
+        => masks is null ? ReadOnlySpan<float>.Empty : masks[hidden].AsSpan(0, batch * layers.Sizes[hidden + 1]);
+
     /// <summary>
     /// Runs the batch <paramref name="x"/> (batch × inputs) through every layer. With <paramref name="training"/> set and dropout on,
     /// draws a new inverted-dropout mask for every hidden unit from <paramref name="random"/>.

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace MLNet.Gelu.Training;
 
 /// <summary>Checks of the rows given to the trainer, each failure with the row, feature or label at fault.</summary>
@@ -35,7 +37,7 @@ internal static class TrainingData
                 long row = i / featureCount;
                 long feature = i % featureCount;
                 throw new ArgumentException(
-                    $"Feature {feature} of {role} row {row} is {features[i]}. The MLP trainer needs finite features: " +
+                    $"Feature {feature} of {role} row {row} is {features[i].ToString(CultureInfo.InvariantCulture)}. The MLP trainer needs finite features: " +
                     "remove or replace missing and infinite values first (for example with ReplaceMissingValues).", featuresName);
             }
         }
