@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace MLNet.Gelu.Training;
 
 /// <summary>
@@ -60,7 +62,24 @@ internal sealed class AdamOptimizer
             ReadOnlySpan<float> grad = gradients[a];
             Span<float> m = firstMoments[a];
             Span<float> v = secondMoments[a];
-            for (int i = 0; i < theta.Length; i++)
+            int i = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // The same operations in the same order as the scalar loop below, eight at a time.
+                for (; i <= theta.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+                {
+                    var t = Vector256.Create(theta.Slice(i));
+                    var g = Vector256.Create(grad.Slice(i)) + (Vector256.Create(decay) * t);
+                    var mi = (Vector256.Create(b1) * Vector256.Create(m.Slice(i))) + (Vector256.Create(oneMinusB1) * g);
+                    var vi = (Vector256.Create(b2) * Vector256.Create(v.Slice(i))) + (Vector256.Create(oneMinusB2) * g * g);
+                    mi.CopyTo(m.Slice(i));
+                    vi.CopyTo(v.Slice(i));
+                    var denominator = (Vector256.Sqrt(vi) * Vector256.Create(inverseRootCorrection2)) + Vector256.Create(eps);
+                    (t - (Vector256.Create(stepSize) * mi / denominator)).CopyTo(theta.Slice(i));
+                }
+            }
+
+            for (; i < theta.Length; i++)
             {
                 float g = grad[i] + (decay * theta[i]);
                 float mi = (b1 * m[i]) + (oneMinusB1 * g);

@@ -7,18 +7,21 @@ public class AdamOptimizerTests
     [Fact]
     public void Steps_follow_the_bias_corrected_update_with_coupled_weight_decay()
     {
-        float[] theta = [0.5f, -1.0f, 2.0f];
-        float[] grad = new float[3];
+        // 19 parameters: the vector body and the scalar tail are both checked.
+        const int count = 19;
+        var rng = new Random(5);
+        float[] theta = Enumerable.Range(0, count).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
+        float[] grad = new float[count];
         var adam = new AdamOptimizer([theta], [grad], beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01);
 
-        double[] t = [0.5, -1.0, 2.0], m = new double[3], v = new double[3];
-        double[][] gradients = [[0.1, -0.2, 0.3], [0.05, 0.4, -0.1], [-0.3, 0.0, 0.2]];
-        for (int step = 1; step <= gradients.Length; step++)
+        double[] t = theta.Select(v => (double)v).ToArray(), m = new double[count], v = new double[count];
+        for (int step = 1; step <= 4; step++)
         {
-            for (int i = 0; i < 3; i++)
+            for (int i = 0; i < count; i++)
             {
-                grad[i] = (float)gradients[step - 1][i];
-                double g = gradients[step - 1][i] + 0.01 * t[i];
+                double gradient = Math.Round(rng.NextDouble() - 0.5, 3);
+                grad[i] = (float)gradient;
+                double g = gradient + 0.01 * t[i];
                 m[i] = 0.9 * m[i] + 0.1 * g;
                 v[i] = 0.999 * v[i] + 0.001 * g * g;
                 double mHat = m[i] / (1 - Math.Pow(0.9, step));
@@ -27,13 +30,13 @@ public class AdamOptimizerTests
             }
 
             adam.Step(0.01);
-            for (int i = 0; i < 3; i++)
+            for (int i = 0; i < count; i++)
             {
-                Assert.Equal(t[i], theta[i], 5);
+                Assert.Equal(t[i], theta[i], tolerance: 1e-5);
             }
         }
 
-        Assert.Equal(3, adam.StepCount);
+        Assert.Equal(4, adam.StepCount);
     }
 
     [Fact]
@@ -43,8 +46,8 @@ public class AdamOptimizerTests
         float[] theta = [0, 0];
         float[] grad = [1e-3f, -50f];
         new AdamOptimizer([theta], [grad], 0.9, 0.999, 1e-8, 0).Step(0.001);
-        Assert.Equal(-0.001, theta[0], 6);
-        Assert.Equal(0.001, theta[1], 6);
+        Assert.Equal(-0.001, theta[0], tolerance: 1e-7);
+        Assert.Equal(0.001, theta[1], tolerance: 1e-7);
     }
 
     [Theory]

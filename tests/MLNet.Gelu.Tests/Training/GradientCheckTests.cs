@@ -52,7 +52,7 @@ public class GradientCheckTests
 
         double[][] w = layers.Weights.Select(a => a.Select(v => (double)v).ToArray()).ToArray();
         double[][] b = layers.Biases.Select(a => a.Select(v => (double)v).ToArray()).ToArray();
-        Assert.Equal(ReferenceLoss(sizes, activation, w, b, x, y, masks), engineLoss, 5);
+        Assert.Equal(ReferenceLoss(sizes, activation, w, b, x, y, masks), engineLoss, tolerance: 1e-5);
 
         const double h = 1e-5;
         int checkedCount = 0;

@@ -37,10 +37,10 @@ public class MlpModelParametersTests
         for (int r = 0; r < rows; r++)
         {
             model.Predict(x.AsSpan(r * 2, 2), single);
-            Assert.Equal(1.0, single.Sum(), 5);
+            Assert.Equal(1.0, single.Sum(), tolerance: 1e-5);
             for (int c = 0; c < 3; c++)
             {
-                Assert.Equal(batch[r * 3 + c], single[c], 5);
+                Assert.Equal(batch[r * 3 + c], single[c], tolerance: 1e-5);
             }
         }
     }
@@ -76,7 +76,7 @@ public class MlpModelParametersTests
             model.Predict(x.AsSpan(r * 2, 2), p);
             for (int c = 0; c < 3; c++)
             {
-                Assert.Equal(Math.Exp(a[c] - a.Max()) / sum, p[c], 5);
+                Assert.Equal(Math.Exp(a[c] - a.Max()) / sum, p[c], tolerance: 1e-5);
             }
         }
     }
