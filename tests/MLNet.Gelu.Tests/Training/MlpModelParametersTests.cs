@@ -46,6 +46,28 @@ public class MlpModelParametersTests
     }
 
     [Fact]
+    public void Batches_longer_than_one_chunk_agree_with_single_rows()
+    {
+        MlpModelParameters model = Trained.Value.Model;
+        var rng = new Random(2);
+        const int rows = 601;
+        float[] x = Enumerable.Range(0, rows * 2).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var batch = new float[rows * 3 + 5];
+        Assert.Equal(rows, model.PredictBatch(x, batch));
+        var single = new float[3];
+        for (int r = 0; r < rows; r += 50)
+        {
+            model.Predict(x.AsSpan(r * 2, 2), single);
+            for (int c = 0; c < 3; c++)
+            {
+                Assert.Equal(batch[r * 3 + c], single[c], tolerance: 1e-5);
+            }
+        }
+
+        Assert.All(batch[^5..], v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
     public void Predictions_match_a_double_precision_forward_pass()
     {
         var (model, x, _) = Trained.Value;
