@@ -2,7 +2,7 @@ using MLNet.Gelu.Training;
 
 namespace MLNet.Gelu.Tests.Training;
 
-/// <summary>Small data sets and helpers shared by the training tests.</summary>
+/// <summary>Small data sets and utilities shared by the training tests.</summary>
 internal static class TrainingFixtures
 {
     public static (float[] Features, int[] Labels) Xor()
