@@ -16,6 +16,7 @@ internal static class MlpTrainerCore
     /// <param name="options">Architecture and optimization; see <see cref="MlpOptions"/>.</param>
     /// <param name="validationFeatures">Optional separate validation rows (then <see cref="MlpOptions.ValidationFraction"/> is ignored).</param>
     /// <param name="validationLabels">Labels of the validation rows; given exactly when <paramref name="validationFeatures"/> is.</param>
+    /// <param name="epochLog">Called with each epoch's progress before <see cref="MlpOptions.Progress"/> (for example to write the ML.NET channel's log line).</param>
     /// <returns>The weights after the last epoch, or after the epoch with the lowest validation loss when there is a validation set.</returns>
     /// <exception cref="ArgumentException">Empty data, mismatched lengths, a non-finite feature (the message names row and feature), a single class.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label outside [0, classCount), classCount below 2, featureCount below 1, or an invalid option.</exception>
@@ -23,7 +24,7 @@ internal static class MlpTrainerCore
     /// <exception cref="InvalidOperationException">The loss became NaN or infinite (diverged); lower the learning rate.</exception>
     public static MlpModelParameters Train(
         float[] features, int featureCount, int[] labels, int classCount, MlpOptions options,
-        float[]? validationFeatures = null, int[]? validationLabels = null)
+        float[]? validationFeatures = null, int[]? validationLabels = null, Action<MlpProgress>? epochLog = null)
     {
         var clock = Stopwatch.StartNew();
         ArgumentNullException.ThrowIfNull(options);
@@ -143,7 +144,9 @@ internal static class MlpTrainerCore
                 }
             }
 
-            options.Progress?.Report(new MlpProgress(epoch, options.Epochs, epochLoss, validationLoss, validationAccuracy, rate, clock.Elapsed));
+            var progress = new MlpProgress(epoch, options.Epochs, epochLoss, validationLoss, validationAccuracy, rate, clock.Elapsed);
+            epochLog?.Invoke(progress);
+            options.Progress?.Report(progress);
             if (options.EarlyStoppingPatience > 0 && epochsWithoutImprovement >= options.EarlyStoppingPatience)
             {
                 break;

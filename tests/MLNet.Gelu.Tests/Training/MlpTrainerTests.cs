@@ -50,8 +50,10 @@ public class MlpTrainerTests
     {
         var (x, y) = TrainingFixtures.Spiral(arms: 2, perArm: 50, seed: 1);
         var recorder = new TrainingFixtures.Recorder();
-        MlpTrainerCore.Train(x, 2, y, 2, new MlpOptions { HiddenLayerSizes = [16], Epochs = 5, BatchSize = 16, Seed = 1, Progress = recorder });
+        var logged = new List<string>();
+        MlpTrainerCore.Train(x, 2, y, 2, new MlpOptions { HiddenLayerSizes = [16], Epochs = 5, BatchSize = 16, Seed = 1, Progress = recorder }, epochLog: p => logged.Add(p.ToString()));
         Assert.Equal([1, 2, 3, 4, 5], recorder.Reports.Select(r => r.Epoch));
+        Assert.Equal(recorder.Reports.Select(r => r.ToString()), logged);
         Assert.All(recorder.Reports, r =>
         {
             Assert.Equal(5, r.EpochCount);
