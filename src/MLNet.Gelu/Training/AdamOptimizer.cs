@@ -1,0 +1,93 @@
+using System.Runtime.Intrinsics;
+
+namespace MLNet.Gelu.Training;
+
+/// <summary>
+/// Adam (Kingma &amp; Ba 2015, "Adam: A Method for Stochastic Optimization", ICLR), in the form of PyTorch's <c>torch.optim.Adam</c>:
+/// <code>
+/// g ← ∇θ + λ·θ                   (coupled L2 weight decay λ, off by default)
+/// m ← β₁·m + (1 − β₁)·g          (first moment)
+/// v ← β₂·v + (1 − β₂)·g²         (second moment)
+/// θ ← θ − (α / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
+/// </code>
+/// with PyTorch's defaults α = 1e‑3, β₁ = 0.9, β₂ = 0.999, ε = 1e‑8, λ = 0. Moments start at zero; t counts steps from 1.
+/// </summary>
+internal sealed class AdamOptimizer
+{
+    private readonly float[][] parameters;
+    private readonly float[][] gradients;
+    private readonly float[][] firstMoments;
+    private readonly float[][] secondMoments;
+    private readonly double beta1;
+    private readonly double beta2;
+    private readonly double epsilon;
+    private readonly double weightDecay;
+    private long step;
+
+    /// <param name="parameters">The arrays updated in place.</param>
+    /// <param name="gradients">Their gradients, same shapes, filled before each <see cref="Step"/>.</param>
+    /// <param name="beta1">Decay of the first-moment running mean, in [0, 1).</param>
+    /// <param name="beta2">Decay of the second-moment running mean, in [0, 1).</param>
+    /// <param name="epsilon">Added to the bias-corrected √v for stability, positive.</param>
+    /// <param name="weightDecay">Coupled L2 penalty λ, non-negative.</param>
+    public AdamOptimizer(float[][] parameters, float[][] gradients, double beta1, double beta2, double epsilon, double weightDecay)
+    {
+        this.parameters = parameters;
+        this.gradients = gradients;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+        this.weightDecay = weightDecay;
+        firstMoments = parameters.Select(p => new float[p.Length]).ToArray();
+        secondMoments = parameters.Select(p => new float[p.Length]).ToArray();
+    }
+
+    /// <summary>Steps taken so far (t).</summary>
+    public long StepCount => step;
+
+    /// <summary>One update of every parameter with step size <paramref name="learningRate"/> (α, after the schedule).</summary>
+    public void Step(double learningRate)
+    {
+        step++;
+        double correction1 = 1 - Math.Pow(beta1, step);
+        double correction2 = 1 - Math.Pow(beta2, step);
+        float stepSize = (float)(learningRate / correction1);
+        float inverseRootCorrection2 = (float)(1 / Math.Sqrt(correction2));
+        float b1 = (float)beta1, oneMinusB1 = (float)(1 - beta1);
+        float b2 = (float)beta2, oneMinusB2 = (float)(1 - beta2);
+        float eps = (float)epsilon, decay = (float)weightDecay;
+        for (int a = 0; a < parameters.Length; a++)
+        {
+            Span<float> theta = parameters[a];
+            ReadOnlySpan<float> grad = gradients[a];
+            Span<float> m = firstMoments[a];
+            Span<float> v = secondMoments[a];
+            int i = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // The same operations in the same order as the scalar loop below, eight at a time.
+                for (; i <= theta.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+                {
+                    var t = Vector256.Create(theta.Slice(i));
+                    var g = Vector256.Create(grad.Slice(i)) + (Vector256.Create(decay) * t);
+                    var mi = (Vector256.Create(b1) * Vector256.Create(m.Slice(i))) + (Vector256.Create(oneMinusB1) * g);
+                    var vi = (Vector256.Create(b2) * Vector256.Create(v.Slice(i))) + (Vector256.Create(oneMinusB2) * g * g);
+                    mi.CopyTo(m.Slice(i));
+                    vi.CopyTo(v.Slice(i));
+                    var denominator = (Vector256.Sqrt(vi) * Vector256.Create(inverseRootCorrection2)) + Vector256.Create(eps);
+                    (t - (Vector256.Create(stepSize) * mi / denominator)).CopyTo(theta.Slice(i));
+                }
+            }
+
+            for (; i < theta.Length; i++)
+            {
+                float g = grad[i] + (decay * theta[i]);
+                float mi = (b1 * m[i]) + (oneMinusB1 * g);
+                float vi = (b2 * v[i]) + (oneMinusB2 * g * g);
+                m[i] = mi;
+                v[i] = vi;
+                theta[i] -= stepSize * mi / ((MathF.Sqrt(vi) * inverseRootCorrection2) + eps);
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using System.Numerics.Tensors;
+using MLNet.Gelu.Training.Gemm;
+
+namespace MLNet.Gelu.Training;
+
+/// <summary>The affine map of one layer, <c>Z = X·Wᵀ + b</c>, and its gradients, over batches of rows.</summary>
+internal static class DenseLayer
+{
+    /// <summary><c>z[batch × outputs] = x[batch × inputs] · W[outputs × inputs]ᵀ + b</c>.</summary>
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> z, int batch, int inputs, int outputs, int threads)
+    {
+        Sgemm.MultiplyNT(x, weights, z, batch, outputs, inputs, threads);
+        for (int r = 0; r < batch; r++)
+        {
+            Span<float> row = z.Slice(r * outputs, outputs);
+            TensorPrimitives.Add(row, bias, row);
+        }
+    }
+
+    /// <summary>
+    /// Weight and bias gradients from <c>dZ[batch × outputs]</c> and the layer input <c>x[batch × inputs]</c>:
+    /// <c>dW = dZᵀ·x</c>, <c>db = Σ_rows dZ</c> (summed in row order).
+    /// </summary>
+    public static void Gradients(ReadOnlySpan<float> dz, ReadOnlySpan<float> x, Span<float> weightGradient, Span<float> biasGradient, int batch, int inputs, int outputs, int threads)
+    {
+        Sgemm.MultiplyTN(dz, x, weightGradient, outputs, inputs, batch, threads);
+        biasGradient.Slice(0, outputs).Clear();
+        for (int r = 0; r < batch; r++)
+        {
+            TensorPrimitives.Add(biasGradient.Slice(0, outputs), dz.Slice(r * outputs, outputs), biasGradient.Slice(0, outputs));
+        }
+    }
+
+    /// <summary>Gradient with respect to the layer input, <c>dX[batch × inputs] = dZ[batch × outputs] · W[outputs × inputs]</c>.</summary>
+    public static void InputGradient(ReadOnlySpan<float> dz, ReadOnlySpan<float> weights, Span<float> dx, int batch, int inputs, int outputs, int threads)
+        => Sgemm.MultiplyNN(dz, weights, dx, batch, inputs, outputs, threads);
+}

@@ -1,0 +1,17 @@
+namespace MLNet.Gelu.Training;
+
+/// <summary>The learning rate at a step under a <see cref="LearningRateSchedule"/>.</summary>
+internal static class LearningRates
+{
+    public static double At(LearningRateSchedule schedule, double baseRate, long step, long totalSteps)
+    {
+        double progress = totalSteps <= 0 ? 0 : Math.Min(1.0, (double)step / totalSteps);
+        return schedule switch
+        {
+            LearningRateSchedule.Constant => baseRate,
+            LearningRateSchedule.Cosine => baseRate * 0.5 * (1 + Math.Cos(Math.PI * progress)),
+            LearningRateSchedule.Linear => baseRate * (1 - progress),
+            _ => throw new ArgumentOutOfRangeException(nameof(schedule), schedule, "Unknown learning-rate schedule."),
+        };
+    }
+}

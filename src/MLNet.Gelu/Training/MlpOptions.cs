@@ -1,0 +1,249 @@
+namespace MLNet.Gelu.Training;
+
+/// <summary>
+/// Options of the multilayer-perceptron classifier: architecture, regularization, the Adam optimizer, the schedule,
+/// validation and early stopping, threads, progress and cancellation. Every option has a documented default.
+/// </summary>
+/// <remarks>
+/// Scalar options are checked when set and throw <see cref="ArgumentOutOfRangeException"/> naming the option and the value;
+/// all options are checked again when training starts (the hidden-layer array may have been changed in between).
+/// Training is deterministic: the same <see cref="Seed"/>, data and options give bit-identical weights on the same machine,
+/// whatever <see cref="NumberOfThreads"/> is.
+/// The network is trained on the mean softmax cross-entropy; a binary problem is a two-class softmax, whose class-1
+/// probability is <c>σ(z₁ − z₀)</c>. Hidden weights start He-normal, <c>N(0, 2/fan_in)</c>, suited to ReLU-like and GELU-family
+/// activations; the output layer starts Glorot-uniform; biases start at zero.
+/// </remarks>
+public sealed class MlpOptions
+{
+    private int[] hiddenLayerSizes = [128];
+    private Activation activation = Activation.Gelu;
+    private double dropout;
+    private int epochs = 20;
+    private int batchSize = 128;
+    private double learningRate = 1e-3;
+    private double beta1 = 0.9;
+    private double beta2 = 0.999;
+    private double epsilon = 1e-8;
+    private double weightDecay;
+    private LearningRateSchedule learningRateSchedule = LearningRateSchedule.Constant;
+    private double validationFraction;
+    private int earlyStoppingPatience;
+    private int? numberOfThreads;
+    private string labelColumnName = "Label";
+    private string featureColumnName = "Features";
+
+    /// <summary>
+    /// Width of each hidden layer, input side first. Default <c>[128]</c>: one hidden layer of 128 units.
+    /// An empty array gives a linear softmax classifier (multinomial logistic regression).
+    /// </summary>
+    /// <exception cref="ArgumentNullException">The value is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is zero or negative.</exception>
+    public int[] HiddenLayerSizes
+    {
+        get => hiddenLayerSizes;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value, nameof(HiddenLayerSizes));
+            CheckHiddenLayerSizes(value);
+            hiddenLayerSizes = (int[])value.Clone();
+        }
+    }
+
+    /// <summary>Activation of every hidden layer. Default <see cref="Activation.Gelu"/> (exact erf form).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="Gelu.Activation"/>.</exception>
+    public Activation Activation
+    {
+        get => activation;
+        set => activation = Enum.IsDefined(value) ? value
+            : throw new ArgumentOutOfRangeException(nameof(Activation), value, $"Activation {(int)value} is not defined; use one of {string.Join(", ", Enum.GetNames<Activation>())}.");
+    }
+
+    /// <summary>
+    /// Probability of zeroing each hidden unit during training (inverted dropout: kept units are scaled by 1/(1 − p), so
+    /// inference needs no change). Not applied to the inputs or the output layer. Default 0 (off); must be in [0, 1).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside [0, 1) or NaN.</exception>
+    public double Dropout
+    {
+        get => dropout;
+        set => dropout = value is >= 0 and < 1 ? value
+            : throw new ArgumentOutOfRangeException(nameof(Dropout), value, "Dropout must be in [0, 1): the probability of dropping a hidden unit.");
+    }
+
+    /// <summary>Number of passes over the training rows. Default 20; must be positive.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative.</exception>
+    public int Epochs
+    {
+        get => epochs;
+        set => epochs = value > 0 ? value
+            : throw new ArgumentOutOfRangeException(nameof(Epochs), value, "Epochs must be at least 1.");
+    }
+
+    /// <summary>Rows per mini-batch (the last batch of an epoch may be smaller). Default 128; must be positive.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative.</exception>
+    public int BatchSize
+    {
+        get => batchSize;
+        set => batchSize = value > 0 ? value
+            : throw new ArgumentOutOfRangeException(nameof(BatchSize), value, "BatchSize must be at least 1.");
+    }
+
+    /// <summary>
+    /// Adam step size α (Kingma &amp; Ba 2015, "Adam: A Method for Stochastic Optimization", ICLR). Default 1e‑3, as in the paper
+    /// and PyTorch's <c>torch.optim.Adam</c>; must be positive and finite. The schedule scales it per step.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero, negative, NaN or infinite.</exception>
+    public double LearningRate
+    {
+        get => learningRate;
+        set => learningRate = value > 0 && double.IsFinite(value) ? value
+            : throw new ArgumentOutOfRangeException(nameof(LearningRate), value, "LearningRate must be positive and finite (the usual Adam default is 0.001).");
+    }
+
+    /// <summary>
+    /// Adam β₁, the decay rate of the running mean of gradients (first moment). Default 0.9 (Kingma &amp; Ba 2015; PyTorch);
+    /// must be in [0, 1).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside [0, 1) or NaN.</exception>
+    public double Beta1
+    {
+        get => beta1;
+        set => beta1 = value is >= 0 and < 1 ? value
+            : throw new ArgumentOutOfRangeException(nameof(Beta1), value, "Beta1 must be in [0, 1) (default 0.9).");
+    }
+
+    /// <summary>
+    /// Adam β₂, the decay rate of the running mean of squared gradients (second moment). Default 0.999
+    /// (Kingma &amp; Ba 2015; PyTorch); must be in [0, 1).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside [0, 1) or NaN.</exception>
+    public double Beta2
+    {
+        get => beta2;
+        set => beta2 = value is >= 0 and < 1 ? value
+            : throw new ArgumentOutOfRangeException(nameof(Beta2), value, "Beta2 must be in [0, 1) (default 0.999).");
+    }
+
+    /// <summary>
+    /// Adam ε, added to the bias-corrected root of the second moment for numerical stability:
+    /// <c>θ ← θ − α·m̂ / (√v̂ + ε)</c>. Default 1e‑8 (Kingma &amp; Ba 2015; PyTorch); must be positive and finite.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero, negative, NaN or infinite.</exception>
+    public double Epsilon
+    {
+        get => epsilon;
+        set => epsilon = value > 0 && double.IsFinite(value) ? value
+            : throw new ArgumentOutOfRangeException(nameof(Epsilon), value, "Epsilon must be positive and finite (default 1e-8).");
+    }
+
+    /// <summary>
+    /// L2 penalty λ added to every gradient before the Adam update, <c>g ← g + λ·θ</c>, for weights and biases alike —
+    /// the coupled form of PyTorch's <c>torch.optim.Adam(weight_decay=λ)</c>, not AdamW. Default 0; must be non-negative and finite.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative, NaN or infinite.</exception>
+    public double WeightDecay
+    {
+        get => weightDecay;
+        set => weightDecay = value >= 0 && double.IsFinite(value) ? value
+            : throw new ArgumentOutOfRangeException(nameof(WeightDecay), value, "WeightDecay must be non-negative and finite (default 0).");
+    }
+
+    /// <summary>How the learning rate changes from step to step. Default <see cref="Training.LearningRateSchedule.Constant"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined schedule.</exception>
+    public LearningRateSchedule LearningRateSchedule
+    {
+        get => learningRateSchedule;
+        set => learningRateSchedule = Enum.IsDefined(value) ? value
+            : throw new ArgumentOutOfRangeException(nameof(LearningRateSchedule), value, $"Use one of {string.Join(", ", Enum.GetNames<LearningRateSchedule>())}.");
+    }
+
+    /// <summary>
+    /// Seed of every random choice (initial weights, validation split, shuffling, dropout). Default null: a different seed
+    /// on each run. With a seed, the same data and options give bit-identical weights on the same machine.
+    /// </summary>
+    public int? Seed { get; set; }
+
+    /// <summary>
+    /// Fraction of the training rows held out (chosen at random by <see cref="Seed"/>) to measure validation loss and accuracy
+    /// after each epoch; the weights of the epoch with the lowest validation loss are returned. Default 0 (no hold-out);
+    /// must be in [0, 1). Ignored when a separate validation set is given.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside [0, 1) or NaN.</exception>
+    public double ValidationFraction
+    {
+        get => validationFraction;
+        set => validationFraction = value is >= 0 and < 1 ? value
+            : throw new ArgumentOutOfRangeException(nameof(ValidationFraction), value, "ValidationFraction must be in [0, 1).");
+    }
+
+    /// <summary>
+    /// Stop when the validation loss has not improved for this many epochs in a row; 0 (the default) never stops early.
+    /// Needs a validation set (<see cref="ValidationFraction"/> above 0, or a separate validation set).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int EarlyStoppingPatience
+    {
+        get => earlyStoppingPatience;
+        set => earlyStoppingPatience = value >= 0 ? value
+            : throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), value, "EarlyStoppingPatience must be 0 (off) or positive.");
+    }
+
+    /// <summary>
+    /// Threads for the matrix products. Default null: <see cref="Environment.ProcessorCount"/>. The result does not depend on it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative.</exception>
+    public int? NumberOfThreads
+    {
+        get => numberOfThreads;
+        set => numberOfThreads = value is null or > 0 ? value
+            : throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), value, "NumberOfThreads must be at least 1, or null for one per processor.");
+    }
+
+    /// <summary>Receives one <see cref="MlpProgress"/> at the end of every epoch, on the training thread. Default null.</summary>
+    public IProgress<MlpProgress>? Progress { get; set; }
+
+    /// <summary>Checked before every mini-batch; when cancelled, training throws <see cref="OperationCanceledException"/>. Default none.</summary>
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>Name of the label column when training through ML.NET. Default <c>"Label"</c>.</summary>
+    /// <exception cref="ArgumentException">The value is null, empty or white space.</exception>
+    public string LabelColumnName
+    {
+        get => labelColumnName;
+        set
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(value, nameof(LabelColumnName));
+            labelColumnName = value;
+        }
+    }
+
+    /// <summary>Name of the feature column (a known-size vector of <see cref="float"/>) when training through ML.NET. Default <c>"Features"</c>.</summary>
+    /// <exception cref="ArgumentException">The value is null, empty or white space.</exception>
+    public string FeatureColumnName
+    {
+        get => featureColumnName;
+        set
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(value, nameof(FeatureColumnName));
+            featureColumnName = value;
+        }
+    }
+
+    /// <summary>Re-checks what may have changed since it was set (the contents of <see cref="HiddenLayerSizes"/>).</summary>
+    internal void Validate() => CheckHiddenLayerSizes(hiddenLayerSizes);
+
+    /// <summary>The thread count training uses.</summary>
+    internal int ResolvedThreads => numberOfThreads ?? Environment.ProcessorCount;
+
+    private static void CheckHiddenLayerSizes(int[] sizes)
+    {
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            if (sizes[i] <= 0)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(HiddenLayerSizes), sizes[i], $"HiddenLayerSizes[{i}] is {sizes[i]}; every hidden layer needs at least one unit.");
+            }
+        }
+    }
+}
