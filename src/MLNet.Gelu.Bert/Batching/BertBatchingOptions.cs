@@ -1,0 +1,21 @@
+namespace MLNet.Gelu.Bert.Batching;
+
+/// <summary>How tokenized rows are cut into model runs.</summary>
+public sealed record BertBatchingOptions
+{
+    /// <summary>
+    /// The most tokens one run may hold, padding included: rows × the batch's longest row ≤ this. Rows are sorted by
+    /// length first, so short rows share batches and little is padded. A single row longer than this runs alone.
+    /// Default 8192.
+    /// </summary>
+    public int TokenBudget { get; init; } = 8192;
+
+    /// <summary>The most rows in one run. Default 256.</summary>
+    public int MaxBatchSize { get; init; } = 256;
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(TokenBudget, 1, nameof(TokenBudget));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1, nameof(MaxBatchSize));
+    }
+}
