@@ -90,8 +90,22 @@ public sealed class BertBatcher
     private void RunBatches(BertTokenizedRows rows, ReadOnlySpan<long> order, Span<float> pooled, CancellationToken cancellationToken)
     {
         var dimension = Dimension;
-        var longest = (int)(order[^1] >> 32);
-        var capacity = Math.Max(Options.TokenBudget, longest);
+        var ends = ArrayPool<int>.Shared.Rent(order.Length);
+        var batches = 0;
+        var capacity = 0;
+        for (var start = 0; start < order.Length; start = ends[batches++])
+        {
+            var end = start + 1;
+            while (end < order.Length && end - start < Options.MaxBatchSize
+                && (long)(end - start + 1) * (int)(order[end] >> 32) <= Options.TokenBudget)
+            {
+                end++;
+            }
+
+            ends[batches] = end;
+            capacity = Math.Max(capacity, (end - start) * (int)(order[end - 1] >> 32));
+        }
+
         var ids = ArrayPool<long>.Shared.Rent(capacity);
         var mask = ArrayPool<long>.Shared.Rent(capacity);
         var types = ArrayPool<long>.Shared.Rent(capacity);
@@ -99,22 +113,16 @@ public sealed class BertBatcher
         try
         {
             var start = 0;
-            while (start < order.Length)
+            for (var b = 0; b < batches; b++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var end = start + 1;
-                while (end < order.Length && end - start < Options.MaxBatchSize
-                    && (long)(end - start + 1) * (int)(order[end] >> 32) <= Options.TokenBudget)
-                {
-                    end++;
-                }
-
-                RunBatch(rows, order[start..end], ids, mask, types, output, pooled, dimension);
-                start = end;
+                RunBatch(rows, order[start..ends[b]], ids, mask, types, output, pooled, dimension);
+                start = ends[b];
             }
         }
         finally
         {
+            ArrayPool<int>.Shared.Return(ends);
             ArrayPool<long>.Shared.Return(ids);
             ArrayPool<long>.Shared.Return(mask);
             ArrayPool<long>.Shared.Return(types);

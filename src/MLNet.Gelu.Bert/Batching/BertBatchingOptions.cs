@@ -6,9 +6,10 @@ public sealed record BertBatchingOptions
     /// <summary>
     /// The most tokens one run may hold, padding included: rows × the batch's longest row ≤ this. Rows are sorted by
     /// length first, so short rows share batches and little is padded. A single row longer than this runs alone.
-    /// Default 8192.
+    /// Default 1024: on a 2-core CPU, all-MiniLM-L6-v2 on short sentences ran about twice as fast with budgets of
+    /// 512–2048 as with 8192 (larger batches spill the caches); raise it for GPUs.
     /// </summary>
-    public int TokenBudget { get; init; } = 8192;
+    public int TokenBudget { get; init; } = 1024;
 
     /// <summary>The most rows in one run. Default 256.</summary>
     public int MaxBatchSize { get; init; } = 256;
