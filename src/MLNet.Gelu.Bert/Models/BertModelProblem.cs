@@ -21,6 +21,9 @@ public enum BertModelProblem
     /// <summary>The model has no output that can be pooled (float, rank 2 or 3), or not the one the settings name.</summary>
     ModelOutputMissing,
 
+    /// <summary>The model's signature is fine but ONNX Runtime refuses the graph (unknown operator, bad opset, invalid node).</summary>
+    ModelRejectedByRuntime,
+
     /// <summary>The vocabulary holds no tokens.</summary>
     VocabularyEmpty,
 

@@ -18,6 +18,7 @@ public sealed class BertSession : IDisposable
     /// <param name="model">The model.</param>
     /// <param name="options">Threads, optimization level, execution provider; <see langword="null"/> for the defaults (CPU).</param>
     /// <exception cref="ExecutionProviderUnavailableException">The provider is missing and <see cref="BertSessionOptions.FallbackToCpu"/> is off.</exception>
+    /// <exception cref="BertModelException">ONNX Runtime refuses the model on the CPU (<see cref="BertModelProblem.ModelRejectedByRuntime"/>).</exception>
     public BertSession(BertModel model, BertSessionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -137,6 +138,20 @@ public sealed class BertSession : IDisposable
             ExecutionProviders.Append(sessionOptions, options);
         }
 
-        return new InferenceSession(model.OnnxBytes, sessionOptions);
+        if (withProvider && options.ExecutionProvider != BertExecutionProvider.Cpu)
+        {
+            // A failure here may be the provider's: Open decides.
+            return new InferenceSession(model.OnnxBytes, sessionOptions);
+        }
+
+        try
+        {
+            return new InferenceSession(model.OnnxBytes, sessionOptions);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new BertModelException(model.Name, BertModelProblem.ModelRejectedByRuntime,
+                $"ONNX Runtime cannot load the model: {e.Message.Trim()}");
+        }
     }
 }

@@ -58,3 +58,16 @@ public class BatchedEqualsAloneTests
         }
     }
 }
+
+public class ConcurrentEmbedTests
+{
+    [Fact]
+    public void Concurrent_calls_on_one_embedder_give_the_sequential_results()
+    {
+        var texts = Enumerable.Range(0, 24).Select(i => $"Sentence number {i} says {new string('a', i % 5 + 1)} things.").ToArray();
+        var expected = MiniLm.Embedder.Embed(texts);
+        var results = new float[6][][];
+        Parallel.For(0, results.Length, i => results[i] = MiniLm.Embedder.Embed(texts));
+        Assert.All(results, r => Assert.All(Enumerable.Range(0, texts.Length), i => Assert.Equal(expected[i], r[i])));
+    }
+}

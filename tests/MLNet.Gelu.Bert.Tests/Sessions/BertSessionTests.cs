@@ -48,3 +48,20 @@ public class BertSessionTests
         Assert.Throws<ArgumentOutOfRangeException>(() => session.Run(new long[4], new long[4], new long[4], 0, 4, new float[10]));
     }
 }
+
+public class RejectedModelTests
+{
+    [Fact]
+    public void A_graph_onnx_runtime_refuses_fails_at_session_creation_naming_the_model()
+    {
+        var bytes = TinyOnnx.Build(
+            [TinyOnnx.Tensor("input_ids", TinyOnnx.Int64, -1, -1)],
+            [TinyOnnx.Tensor("last_hidden_state", TinyOnnx.Float, -1, -1, 4)],
+            [TinyOnnx.Node("NoSuchOperator", ["input_ids"], ["last_hidden_state"])]);
+        var model = MLNet.Gelu.Bert.Models.BertModel.FromStreams(new MemoryStream(bytes), new MemoryStream(System.Text.Encoding.UTF8.GetBytes(TinyOnnx.ToyVocabulary)), name: "odd.onnx");
+        var e = Assert.Throws<MLNet.Gelu.Bert.Models.BertModelException>(() => new BertSession(model));
+        Assert.Equal(MLNet.Gelu.Bert.Models.BertModelProblem.ModelRejectedByRuntime, e.Problem);
+        Assert.Contains("odd.onnx", e.Message);
+        Assert.Contains("NoSuchOperator", e.Message);
+    }
+}
