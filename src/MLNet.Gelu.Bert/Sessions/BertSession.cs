@@ -109,13 +109,15 @@ public sealed class BertSession : IDisposable
         }
         catch (Exception e) when (options.ExecutionProvider != BertExecutionProvider.Cpu && ExecutionProviders.IsUnavailable(e))
         {
-            var error = new ExecutionProviderUnavailableException(options.ExecutionProvider, e);
             if (!options.FallbackToCpu)
             {
-                throw error;
+                throw new ExecutionProviderUnavailableException(options.ExecutionProvider, e);
             }
 
-            options.Log?.Invoke($"{model.Name}: falling back to the CPU. {error.Message}");
+            var provider = options.ExecutionProvider;
+            options.Log?.Invoke(
+                $"{model.Name}: the {provider} execution provider is not available ({e.GetType().Name}: {e.Message.Trim()}); " +
+                $"falling back to the CPU as FallbackToCpu asks. For {provider}, an app references {ExecutionProviderUnavailableException.RequiredPackage(provider)}.");
             return (Create(model, options, withProvider: false), BertExecutionProvider.Cpu);
         }
     }
