@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using MLNet.Gelu.Bert.Models;
+using MLNet.Gelu.Bert.Sessions;
+using MLNet.Gelu.Bert.Tokenization;
+
+namespace MLNet.Gelu.Bert.Batching;
+
+/// <summary>
+/// Sentence embeddings without ML.NET: tokenizes texts, scores them in length-sorted batches on one shared ONNX Runtime
+/// session, and returns one vector per text in input order. Thread-safe; dispose it to free the session.
+/// </summary>
+/// <example>
+/// <code>
+/// using var embedder = new BertEmbedder();                 // all-MiniLM-L6-v2, embedded
+/// float[][] vectors = embedder.Embed(["a cat", "a dog"]);  // 2 × 384, unit length
+/// </code>
+/// </example>
+public sealed class BertEmbedder : IDisposable
+{
+    private readonly ConcurrentBag<BertTokenizedRows> _rows = [];
+
+    /// <summary>Creates an embedder.</summary>
+    /// <param name="model">The model; <see langword="null"/> for the embedded all-MiniLM-L6-v2 (<see cref="BertModel.AllMiniLmL6V2"/>).</param>
+    /// <param name="options">Session, batching and tokenizer options; <see langword="null"/> for the defaults.</param>
+    public BertEmbedder(BertModel? model = null, BertEmbedderOptions? options = null)
+    {
+        options ??= new BertEmbedderOptions();
+        Model = model ?? BertModel.AllMiniLmL6V2();
+        Tokenizer = new BertTextTokenizer(Model, options.Tokenizer);
+        Session = new BertSession(Model, options.Session);
+        Batcher = new BertBatcher(Session, options.Batching);
+    }
+
+    /// <summary>The model.</summary>
+    public BertModel Model { get; }
+
+    /// <summary>The tokenizer.</summary>
+    public BertTextTokenizer Tokenizer { get; }
+
+    /// <summary>The ONNX Runtime session.</summary>
+    public BertSession Session { get; }
+
+    /// <summary>The batcher.</summary>
+    public BertBatcher Batcher { get; }
+
+    /// <summary>The length of each embedding.</summary>
+    public int Dimension => Session.Dimension;
+
+    /// <summary>Embeds one text.</summary>
+    /// <param name="text">The text; <see langword="null"/> is treated as empty.</param>
+    public float[] Embed(string? text) => Embed([text])[0];
+
+    /// <summary>Embeds texts; result <c>i</c> belongs to <c>texts[i]</c>.</summary>
+    /// <param name="texts">The texts; <see langword="null"/> entries are treated as empty.</param>
+    public float[][] Embed(IReadOnlyList<string?> texts) => Embed(texts, Span<int>.Empty);
+
+    /// <summary>Embeds texts and reports how many word pieces truncation dropped from each.</summary>
+    /// <param name="texts">The texts; <see langword="null"/> entries are treated as empty.</param>
+    /// <param name="droppedTokens">Receives the dropped count per text; empty to skip, else at least <c>texts.Count</c> long.</param>
+    public float[][] Embed(IReadOnlyList<string?> texts, Span<int> droppedTokens)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        return Run(texts.Count, droppedTokens, (rows, i) => Tokenizer.Tokenize(texts[i], null, rows));
+    }
+
+    /// <summary>Embeds sentence pairs (<c>[CLS] first [SEP] second [SEP]</c>, the second with token type 1).</summary>
+    /// <param name="pairs">The pairs; <see langword="null"/> texts are treated as empty.</param>
+    public float[][] EmbedPairs(IReadOnlyList<(string? First, string? Second)> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        return Run(pairs.Count, Span<int>.Empty, (rows, i) => Tokenizer.Tokenize(pairs[i].First, pairs[i].Second ?? string.Empty, rows));
+    }
+
+    /// <summary>Embeds texts into one flat buffer: text <c>i</c> fills <c>destination[i * Dimension .. (i + 1) * Dimension]</c>.</summary>
+    /// <param name="texts">The texts; <see langword="null"/> entries are treated as empty.</param>
+    /// <param name="destination">At least <c>texts.Count × Dimension</c> floats.</param>
+    public void Embed(IReadOnlyList<string?> texts, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var rows = RentRows();
+        try
+        {
+            for (var i = 0; i < texts.Count; i++)
+            {
+                Tokenizer.Tokenize(texts[i], null, rows);
+            }
+
+            Batcher.Score(rows, destination);
+        }
+        finally
+        {
+            ReturnRows(rows);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => Session.Dispose();
+
+    private float[][] Run(int count, Span<int> droppedTokens, Action<BertTokenizedRows, int> tokenize)
+    {
+        if (!droppedTokens.IsEmpty && droppedTokens.Length < count)
+        {
+            throw new ArgumentException($"droppedTokens holds {droppedTokens.Length} values; {count} texts need as many.", nameof(droppedTokens));
+        }
+
+        var rows = RentRows();
+        var flat = System.Buffers.ArrayPool<float>.Shared.Rent(Math.Max(1, count * Dimension));
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                tokenize(rows, i);
+                if (!droppedTokens.IsEmpty)
+                {
+                    droppedTokens[i] = rows.DroppedTokens(i);
+                }
+            }
+
+            Batcher.Score(rows, flat);
+            var result = new float[count][];
+            for (var i = 0; i < count; i++)
+            {
+                result[i] = flat.AsSpan(i * Dimension, Dimension).ToArray();
+            }
+
+            return result;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(flat);
+            ReturnRows(rows);
+        }
+    }
+
+    private BertTokenizedRows RentRows() => _rows.TryTake(out var rows) ? rows : new BertTokenizedRows();
+
+    private void ReturnRows(BertTokenizedRows rows)
+    {
+        rows.Clear();
+        _rows.Add(rows);
+    }
+}

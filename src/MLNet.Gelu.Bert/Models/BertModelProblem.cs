@@ -1,0 +1,32 @@
+namespace MLNet.Gelu.Bert.Models;
+
+/// <summary>What is wrong with a model or vocabulary file, as reported by <see cref="BertModelException"/>.</summary>
+public enum BertModelProblem
+{
+    /// <summary>The ONNX file holds no bytes.</summary>
+    ModelEmpty,
+
+    /// <summary>The ONNX file ends in the middle of a field: an interrupted download or copy.</summary>
+    ModelTruncated,
+
+    /// <summary>The bytes are not an ONNX model (not protobuf, or no graph).</summary>
+    ModelNotOnnx,
+
+    /// <summary>The model has no input for token ids (<c>input_ids</c>).</summary>
+    ModelInputMissing,
+
+    /// <summary>The model has an input this library cannot feed (not int64, or not one of ids, mask, token types).</summary>
+    ModelInputUnsupported,
+
+    /// <summary>The model has no output that can be pooled (float, rank 2 or 3), or not the one the settings name.</summary>
+    ModelOutputMissing,
+
+    /// <summary>The model's signature is fine but ONNX Runtime refuses the graph (unknown operator, bad opset, invalid node).</summary>
+    ModelRejectedByRuntime,
+
+    /// <summary>The vocabulary holds no tokens.</summary>
+    VocabularyEmpty,
+
+    /// <summary>The vocabulary lacks one of the special tokens <c>[CLS]</c>, <c>[SEP]</c>, <c>[PAD]</c>, <c>[UNK]</c>.</summary>
+    VocabularySpecialTokenMissing,
+}

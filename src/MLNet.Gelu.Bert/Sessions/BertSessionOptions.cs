@@ -1,0 +1,58 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace MLNet.Gelu.Bert.Sessions;
+
+/// <summary>How the ONNX Runtime session that scores a BERT model is set up.</summary>
+public sealed record BertSessionOptions
+{
+    /// <summary>Threads one batch may use (ONNX Runtime intra-op threads); 0 (default) lets ONNX Runtime choose (one per core).</summary>
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>Threads for independent graph branches (inter-op); 0 (default) lets ONNX Runtime choose.</summary>
+    public int InterOpThreads { get; init; }
+
+    /// <summary>Graph optimizations; default <see cref="GraphOptimizationLevel.ORT_ENABLE_ALL"/>.</summary>
+    public GraphOptimizationLevel GraphOptimizationLevel { get; init; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
+
+    /// <summary>Where the model runs; default <see cref="BertExecutionProvider.Cpu"/>.</summary>
+    public BertExecutionProvider ExecutionProvider { get; init; } = BertExecutionProvider.Cpu;
+
+    /// <summary>The device ordinal for GPU providers (default 0).</summary>
+    public int DeviceId { get; init; }
+
+    /// <summary>
+    /// Provider options passed through to ONNX Runtime by their native names (for example <c>gpu_mem_limit</c> for CUDA,
+    /// <c>device_type</c> for OpenVINO). <c>device_id</c> is set from <see cref="DeviceId"/> unless given here.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ProviderOptions { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// When the provider cannot be used, run on the CPU instead of throwing (default <see langword="false"/>). The switch is
+    /// reported through <see cref="Log"/>.
+    /// </summary>
+    public bool FallbackToCpu { get; init; }
+
+    /// <summary>Receives one line per notable event (such as a fallback to the CPU); <see langword="null"/> to stay silent.</summary>
+    public Action<string>? Log { get; init; }
+
+    /// <summary>
+    /// ONNX Runtime session configuration entries (for example <c>session.intra_op.allow_spinning</c> = <c>0</c> when several
+    /// sessions share the cores).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ConfigEntries { get; init; } = new Dictionary<string, string>();
+
+    internal void Validate()
+    {
+        if (!Enum.IsDefined(ExecutionProvider))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ExecutionProvider), ExecutionProvider,
+                $"Unknown execution provider; use one of {string.Join(", ", Enum.GetNames<BertExecutionProvider>())}.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(IntraOpThreads);
+        ArgumentOutOfRangeException.ThrowIfNegative(InterOpThreads);
+        ArgumentOutOfRangeException.ThrowIfNegative(DeviceId);
+        ArgumentNullException.ThrowIfNull(ProviderOptions);
+        ArgumentNullException.ThrowIfNull(ConfigEntries);
+    }
+}

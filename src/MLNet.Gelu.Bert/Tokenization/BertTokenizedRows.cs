@@ -1,0 +1,106 @@
+namespace MLNet.Gelu.Bert.Tokenization;
+
+/// <summary>
+/// A window of tokenized rows kept in flat, reused buffers: each row is one model input (a sequence), or several
+/// with chunking. Fill it with <see cref="BertTextTokenizer.Tokenize(string?, string?, BertTokenizedRows)"/>, score it with
+/// a <see cref="Batching.BertBatcher"/>, then <see cref="Clear"/> and reuse it. Not thread-safe: one per cursor or call.
+/// </summary>
+public sealed class BertTokenizedRows
+{
+    private long[] _tokens = new long[4096];
+    private int _tokenCount;
+    private int[] _sequenceStart = new int[64];
+    private int[] _sequenceLength = new int[64];
+    private int[] _sequenceTypeStart = new int[64];
+    private int[] _sequenceRow = new int[64];
+    private int[] _rowDropped = new int[64];
+    private int[] _rowSequences = new int[64];
+
+    /// <summary>The number of rows (texts or pairs).</summary>
+    public int RowCount { get; private set; }
+
+    /// <summary>The number of model inputs (equal to <see cref="RowCount"/> unless long texts were chunked).</summary>
+    public int SequenceCount { get; private set; }
+
+    /// <summary>Word pieces truncation dropped from a row (0 when it fit or was chunked).</summary>
+    /// <param name="row">The row index.</param>
+    public int DroppedTokens(int row) => _rowDropped[CheckRow(row)];
+
+    /// <summary>How many model inputs a row became (1 unless chunked).</summary>
+    /// <param name="row">The row index.</param>
+    public int SequencesOf(int row) => _rowSequences[CheckRow(row)];
+
+    /// <summary>The token ids of one model input, <c>[CLS]</c> … <c>[SEP]</c>.</summary>
+    /// <param name="sequence">The sequence index.</param>
+    public ReadOnlySpan<long> InputIds(int sequence) =>
+        _tokens.AsSpan(_sequenceStart[CheckSequence(sequence)], _sequenceLength[sequence]);
+
+    /// <summary>The number of tokens in one model input.</summary>
+    /// <param name="sequence">The sequence index.</param>
+    public int Length(int sequence) => _sequenceLength[CheckSequence(sequence)];
+
+    /// <summary>The row a model input belongs to.</summary>
+    /// <param name="sequence">The sequence index.</param>
+    public int RowOf(int sequence) => _sequenceRow[CheckSequence(sequence)];
+
+    /// <summary>Where token type 1 starts in a model input (its length when it is a single text).</summary>
+    /// <param name="sequence">The sequence index.</param>
+    public int TypeStart(int sequence) => _sequenceTypeStart[CheckSequence(sequence)];
+
+    /// <summary>Forgets all rows, keeping the buffers.</summary>
+    public void Clear()
+    {
+        RowCount = 0;
+        SequenceCount = 0;
+        _tokenCount = 0;
+    }
+
+    internal Span<long> ReserveTokens(int count)
+    {
+        if (_tokenCount + count > _tokens.Length)
+        {
+            Array.Resize(ref _tokens, Math.Max(_tokens.Length * 2, _tokenCount + count));
+        }
+
+        return _tokens.AsSpan(_tokenCount, count);
+    }
+
+    internal int AddRow(int dropped)
+    {
+        if (RowCount == _rowDropped.Length)
+        {
+            Array.Resize(ref _rowDropped, RowCount * 2);
+            Array.Resize(ref _rowSequences, RowCount * 2);
+        }
+
+        _rowDropped[RowCount] = dropped;
+        _rowSequences[RowCount] = 0;
+        return RowCount++;
+    }
+
+    internal void CommitSequence(int row, int length, int typeStart)
+    {
+        if (SequenceCount == _sequenceStart.Length)
+        {
+            var size = SequenceCount * 2;
+            Array.Resize(ref _sequenceStart, size);
+            Array.Resize(ref _sequenceLength, size);
+            Array.Resize(ref _sequenceTypeStart, size);
+            Array.Resize(ref _sequenceRow, size);
+        }
+
+        _sequenceStart[SequenceCount] = _tokenCount;
+        _sequenceLength[SequenceCount] = length;
+        _sequenceTypeStart[SequenceCount] = typeStart;
+        _sequenceRow[SequenceCount] = row;
+        SequenceCount++;
+        _rowSequences[row]++;
+        _tokenCount += length;
+    }
+
+    private int CheckRow(int row) =>
+        (uint)row < (uint)RowCount ? row : throw new ArgumentOutOfRangeException(nameof(row), row, $"There are {RowCount} rows.");
+
+    private int CheckSequence(int sequence) =>
+        (uint)sequence < (uint)SequenceCount ? sequence : throw new ArgumentOutOfRangeException(nameof(sequence), sequence, $"There are {SequenceCount} sequences.");
+}
