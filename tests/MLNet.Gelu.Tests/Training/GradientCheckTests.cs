@@ -1,4 +1,5 @@
 using MLNet.Gelu.Training;
+using MLNet.Gelu.Tests.TestSupport;
 
 namespace MLNet.Gelu.Tests.Training;
 
@@ -98,7 +99,7 @@ public class GradientCheckTests
                         s += w[l][(o * a.Length) + i] * a[i];
                     }
 
-                    z[o] = l == sizes.Length - 2 ? s : ScalarReference.Value(activation, s) * (masks?[l][(r * z.Length) + o] ?? 1);
+                    z[o] = l == sizes.Length - 2 ? s : DoubleReference.Value(activation, s) * (masks?[l][(r * z.Length) + o] ?? 1);
                 }
 
                 a = z;

@@ -1,4 +1,5 @@
 using MLNet.Gelu.Training;
+using MLNet.Gelu.Tests.TestSupport;
 
 namespace MLNet.Gelu.Tests.Training;
 
@@ -88,7 +89,7 @@ public class MlpModelParametersTests
                         s += w[o * a.Length + i] * a[i];
                     }
 
-                    z[o] = l == model.LayerCount - 1 ? s : ScalarReference.Value(model.Activation, s);
+                    z[o] = l == model.LayerCount - 1 ? s : DoubleReference.Value(model.Activation, s);
                 }
 
                 a = z;
