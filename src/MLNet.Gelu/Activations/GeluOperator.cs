@@ -56,7 +56,7 @@ internal readonly struct GeluOperator : IActivationOperator
     }
 }
 
-/// <summary>Derivative of exact GELU, <c>Φ(x) + x·φ(x)</c>: with D = Q(|x|) − |x|·φ(x), <c>x &lt; 0 ? D : 1 − D</c>.</summary>
+/// <summary>Derivative of exact GELU, <c>Φ(x) + x·φ(x)</c>: with D = Q(|x|) − |x|·φ(x), <c>x &lt; 0 ? D : 1 − D</c>; near its root <see cref="GeluRoot"/> through <see cref="RootExpansion"/>.</summary>
 internal readonly struct GeluDerivativeOperator : IActivationOperator
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -65,7 +65,7 @@ internal readonly struct GeluDerivativeOperator : IActivationOperator
         float a = MathF.Abs(Clamp(x, NormalTail.Limit));
         NormalTail.Evaluate(a, out float ratio, out float core, out float r, out float scale64);
         float d = NormalTail.Combine(Fma(a, -NormalTail.InvSqrt2Pi, ratio), core, r, scale64) * TwoToMinus64;
-        return x < 0 ? d : 1f - d;
+        return RootExpansion.Blend<GeluRoot>(x, x < 0 ? d : 1f - d);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -74,7 +74,7 @@ internal readonly struct GeluDerivativeOperator : IActivationOperator
         var a = Vector128.Abs(Clamp(x, NormalTail.Limit));
         NormalTail.Evaluate(a, out var ratio, out var core, out var r, out var scale64);
         var d = NormalTail.Combine(Fma(a, Vector128.Create(-NormalTail.InvSqrt2Pi), ratio), core, r, scale64) * Vector128.Create(TwoToMinus64);
-        return Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128<float>.Zero), d, Vector128<float>.One - d);
+        return RootExpansion.Blend<GeluRoot>(x, Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128<float>.Zero), d, Vector128<float>.One - d));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -83,7 +83,7 @@ internal readonly struct GeluDerivativeOperator : IActivationOperator
         var a = Vector256.Abs(Clamp(x, NormalTail.Limit));
         NormalTail.Evaluate(a, out var ratio, out var core, out var r, out var scale64);
         var d = NormalTail.Combine(Fma(a, Vector256.Create(-NormalTail.InvSqrt2Pi), ratio), core, r, scale64) * Vector256.Create(TwoToMinus64);
-        return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), d, Vector256<float>.One - d);
+        return RootExpansion.Blend<GeluRoot>(x, Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), d, Vector256<float>.One - d));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -92,6 +92,6 @@ internal readonly struct GeluDerivativeOperator : IActivationOperator
         var a = Vector512.Abs(Clamp(x, NormalTail.Limit));
         NormalTail.Evaluate(a, out var ratio, out var core, out var r, out var scale64);
         var d = NormalTail.Combine(Fma(a, Vector512.Create(-NormalTail.InvSqrt2Pi), ratio), core, r, scale64) * Vector512.Create(TwoToMinus64);
-        return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), d, Vector512<float>.One - d);
+        return RootExpansion.Blend<GeluRoot>(x, Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), d, Vector512<float>.One - d));
     }
 }

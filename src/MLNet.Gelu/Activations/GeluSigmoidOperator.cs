@@ -22,14 +22,14 @@ internal readonly struct GeluSigmoidOperator : IActivationOperator
     public static Vector512<float> Invoke(Vector512<float> x) => TimesSigmoid(x, x * Vector512.Create(Alpha));
 }
 
-/// <summary>Derivative of sigmoid GELU, <c>σ(1.702x) + 1.702x·σ(1.702x)(1 − σ(1.702x))</c>.</summary>
+/// <summary>Derivative of sigmoid GELU, <c>σ(1.702x) + 1.702x·σ(1.702x)(1 − σ(1.702x))</c>; near its root <see cref="GeluSigmoidRoot"/> through <see cref="RootExpansion"/>.</summary>
 internal readonly struct GeluSigmoidDerivativeOperator : IActivationOperator
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Invoke(float x)
     {
         x = Clamp(x, SigmoidLimit);
-        return SigmoidDerivative(x, x * GeluSigmoidOperator.Alpha, GeluSigmoidOperator.Alpha);
+        return RootExpansion.Blend<GeluSigmoidRoot>(x, SigmoidDerivative(x, x * GeluSigmoidOperator.Alpha, GeluSigmoidOperator.Alpha));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -37,7 +37,7 @@ internal readonly struct GeluSigmoidDerivativeOperator : IActivationOperator
     {
         x = Clamp(x, SigmoidLimit);
         var alpha = Vector128.Create(GeluSigmoidOperator.Alpha);
-        return SigmoidDerivative(x, x * alpha, alpha);
+        return RootExpansion.Blend<GeluSigmoidRoot>(x, SigmoidDerivative(x, x * alpha, alpha));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -45,7 +45,7 @@ internal readonly struct GeluSigmoidDerivativeOperator : IActivationOperator
     {
         x = Clamp(x, SigmoidLimit);
         var alpha = Vector256.Create(GeluSigmoidOperator.Alpha);
-        return SigmoidDerivative(x, x * alpha, alpha);
+        return RootExpansion.Blend<GeluSigmoidRoot>(x, SigmoidDerivative(x, x * alpha, alpha));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -53,6 +53,6 @@ internal readonly struct GeluSigmoidDerivativeOperator : IActivationOperator
     {
         x = Clamp(x, SigmoidLimit);
         var alpha = Vector512.Create(GeluSigmoidOperator.Alpha);
-        return SigmoidDerivative(x, x * alpha, alpha);
+        return RootExpansion.Blend<GeluSigmoidRoot>(x, SigmoidDerivative(x, x * alpha, alpha));
     }
 }

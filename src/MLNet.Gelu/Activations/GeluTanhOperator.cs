@@ -24,7 +24,7 @@ internal readonly struct GeluTanhOperator : IActivationOperator
         => TimesSigmoid(x, x * Fma(x * x, Vector512.Create(GeluTanhConstants.C3), Vector512.Create(GeluTanhConstants.C1)));
 }
 
-/// <summary>Derivative of tanh GELU, <c>σ(2u) + x·σ(2u)(1 − σ(2u))·2√(2/π)(1 + 0.134145x²)</c>.</summary>
+/// <summary>Derivative of tanh GELU, <c>σ(2u) + x·σ(2u)(1 − σ(2u))·2√(2/π)(1 + 0.134145x²)</c>; near its root <see cref="GeluTanhRoot"/> through <see cref="RootExpansion"/>.</summary>
 internal readonly struct GeluTanhDerivativeOperator : IActivationOperator
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -33,7 +33,7 @@ internal readonly struct GeluTanhDerivativeOperator : IActivationOperator
         x = Clamp(x, SigmoidLimit);
         float square = x * x;
         float z = x * Fma(square, GeluTanhConstants.C3, GeluTanhConstants.C1);
-        return SigmoidDerivative(x, z, Fma(square, GeluTanhConstants.ThreeC3, GeluTanhConstants.C1));
+        return RootExpansion.Blend<GeluTanhRoot>(x, SigmoidDerivative(x, z, Fma(square, GeluTanhConstants.ThreeC3, GeluTanhConstants.C1)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -42,7 +42,7 @@ internal readonly struct GeluTanhDerivativeOperator : IActivationOperator
         x = Clamp(x, SigmoidLimit);
         var square = x * x;
         var z = x * Fma(square, Vector128.Create(GeluTanhConstants.C3), Vector128.Create(GeluTanhConstants.C1));
-        return SigmoidDerivative(x, z, Fma(square, Vector128.Create(GeluTanhConstants.ThreeC3), Vector128.Create(GeluTanhConstants.C1)));
+        return RootExpansion.Blend<GeluTanhRoot>(x, SigmoidDerivative(x, z, Fma(square, Vector128.Create(GeluTanhConstants.ThreeC3), Vector128.Create(GeluTanhConstants.C1))));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -51,7 +51,7 @@ internal readonly struct GeluTanhDerivativeOperator : IActivationOperator
         x = Clamp(x, SigmoidLimit);
         var square = x * x;
         var z = x * Fma(square, Vector256.Create(GeluTanhConstants.C3), Vector256.Create(GeluTanhConstants.C1));
-        return SigmoidDerivative(x, z, Fma(square, Vector256.Create(GeluTanhConstants.ThreeC3), Vector256.Create(GeluTanhConstants.C1)));
+        return RootExpansion.Blend<GeluTanhRoot>(x, SigmoidDerivative(x, z, Fma(square, Vector256.Create(GeluTanhConstants.ThreeC3), Vector256.Create(GeluTanhConstants.C1))));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -60,7 +60,7 @@ internal readonly struct GeluTanhDerivativeOperator : IActivationOperator
         x = Clamp(x, SigmoidLimit);
         var square = x * x;
         var z = x * Fma(square, Vector512.Create(GeluTanhConstants.C3), Vector512.Create(GeluTanhConstants.C1));
-        return SigmoidDerivative(x, z, Fma(square, Vector512.Create(GeluTanhConstants.ThreeC3), Vector512.Create(GeluTanhConstants.C1)));
+        return RootExpansion.Blend<GeluTanhRoot>(x, SigmoidDerivative(x, z, Fma(square, Vector512.Create(GeluTanhConstants.ThreeC3), Vector512.Create(GeluTanhConstants.C1))));
     }
 }
 

@@ -20,34 +20,34 @@ internal readonly struct SiluOperator : IActivationOperator
     public static Vector512<float> Invoke(Vector512<float> x) => TimesSigmoid(x, x);
 }
 
-/// <summary>Derivative of SiLU, <c>σ(x)(1 + x(1 − σ(x)))</c>.</summary>
+/// <summary>Derivative of SiLU, <c>σ(x)(1 + x(1 − σ(x)))</c>; near its root <see cref="SiluRoot"/> through <see cref="RootExpansion"/>.</summary>
 internal readonly struct SiluDerivativeOperator : IActivationOperator
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Invoke(float x)
     {
         x = Clamp(x, SigmoidLimit);
-        return SigmoidDerivative(x, x, 1f);
+        return RootExpansion.Blend<SiluRoot>(x, SigmoidDerivative(x, x, 1f));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Invoke(Vector128<float> x)
     {
         x = Clamp(x, SigmoidLimit);
-        return SigmoidDerivative(x, x, Vector128<float>.One);
+        return RootExpansion.Blend<SiluRoot>(x, SigmoidDerivative(x, x, Vector128<float>.One));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Invoke(Vector256<float> x)
     {
         x = Clamp(x, SigmoidLimit);
-        return SigmoidDerivative(x, x, Vector256<float>.One);
+        return RootExpansion.Blend<SiluRoot>(x, SigmoidDerivative(x, x, Vector256<float>.One));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Invoke(Vector512<float> x)
     {
         x = Clamp(x, SigmoidLimit);
-        return SigmoidDerivative(x, x, Vector512<float>.One);
+        return RootExpansion.Blend<SiluRoot>(x, SigmoidDerivative(x, x, Vector512<float>.One));
     }
 }
