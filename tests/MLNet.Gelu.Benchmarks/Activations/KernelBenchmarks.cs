@@ -18,13 +18,19 @@ public class KernelBenchmarks
     private TensorPrimitivesKernels? _tensorPrimitives;
     private OneNodeSession? _onnxRuntime;
 
-    /// <summary>The activation computed.</summary>
-    [ParamsAllValues]
+    /// <summary>The activation computed: all of them, or those listed in <c>MLNET_GELU_BENCH_ACTIVATIONS</c>.</summary>
+    [ParamsSource(nameof(Activations))]
     public Activation Activation { get; set; }
 
-    /// <summary>Number of floats.</summary>
-    [Params(3_079, 65_536, 4_194_304)]
+    /// <summary>Number of floats: 3079, 64K and 4M, or those listed in <c>MLNET_GELU_BENCH_LENGTHS</c>.</summary>
+    [ParamsSource(nameof(Lengths))]
     public int Length { get; set; }
+
+    public static IEnumerable<Activation> Activations() => BenchmarkInputs.FromEnvironment(
+        "MLNET_GELU_BENCH_ACTIVATIONS", Enum.GetValues<Activation>(), Enum.Parse<Activation>);
+
+    public static IEnumerable<int> Lengths() => BenchmarkInputs.FromEnvironment(
+        "MLNET_GELU_BENCH_LENGTHS", [3_079, 65_536, 4_194_304], int.Parse);
 
     [GlobalSetup]
     public void Setup()
@@ -39,18 +45,18 @@ public class KernelBenchmarks
     [GlobalCleanup]
     public void Cleanup() => _onnxRuntime?.Dispose();
 
-    [Benchmark(Baseline = true, Description = "Span.CopyTo")]
+    [Benchmark(Baseline = true)]
     public void CopyTo() => _x.AsSpan().CopyTo(_y);
 
-    [Benchmark(Description = "Scalar MathF loop")]
+    [Benchmark]
     public void Scalar() => ScalarKernels.Apply(Activation, _x, _y);
 
-    [Benchmark(Description = "MLNet.Gelu Apply")]
+    [Benchmark]
     public void Library() => MLNet.Gelu.Activations.Apply(Activation, _x, _y);
 
-    [Benchmark(Description = "TensorPrimitives")]
+    [Benchmark]
     public void TensorPrimitives() => _tensorPrimitives!.Apply(Activation, _x, _y);
 
-    [Benchmark(Description = "ONNX Runtime op")]
+    [Benchmark]
     public void OnnxRuntime() => _onnxRuntime!.Run();
 }

@@ -38,18 +38,18 @@ public class ParallelBenchmarks
     [GlobalCleanup]
     public void Cleanup() => _onnxRuntime?.Dispose();
 
-    [Benchmark(Baseline = true, Description = "Span.CopyTo")]
+    [Benchmark(Baseline = true)]
     public void CopyTo() => _x.AsSpan().CopyTo(_y);
 
-    [Benchmark(Description = "Parallel CopyTo")]
+    [Benchmark]
     public void ParallelCopyTo() => ParallelApply.CopyTo(_x, _y, _options);
 
-    [Benchmark(Description = "Apply, 1 thread")]
+    [Benchmark]
     public void Apply() => MLNet.Gelu.Activations.Apply(Activation, _x, _y);
 
-    [Benchmark(Description = "Apply, parallel")]
+    [Benchmark]
     public void ApplyParallel() => ParallelApply.Apply(Activation, _x, _y, _options);
 
-    [Benchmark(Description = "ONNX Runtime op, all cores")]
+    [Benchmark]
     public void OnnxRuntime() => _onnxRuntime!.Run();
 }

@@ -37,8 +37,32 @@ internal static class PeerAgreement
             ok &= scalar < 1e-5f && composed < 1e-5f && ort < 1e-5f;
         }
 
+        ok &= ParallelAgrees();
         Console.WriteLine(ok ? "All peers agree within 1e-5." : "Some peer differs by 1e-5 or more: check it before reading its timings.");
         return ok ? 0 : 1;
+    }
+
+    /// <summary>The parallel path (<see cref="ParallelBenchmarks"/>) on an odd length spanning several chunks.</summary>
+    private static bool ParallelAgrees()
+    {
+        int length = 3 * ParallelApply.ChunkLength + 7;
+        float[] x = GC.AllocateUninitializedArray<float>(length, pinned: true);
+        float[] expected = new float[length];
+        float[] actual = GC.AllocateUninitializedArray<float>(length, pinned: true);
+        BenchmarkInputs.FillUniform(x, -6f, 6f, seed: 7);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
+
+        MLNet.Gelu.Activations.Apply(Activation.Gelu, x, expected);
+        ParallelApply.Apply(Activation.Gelu, x, actual, options);
+        float parallel = MaxAbsDifference(expected, actual);
+        using (var session = new OneNodeSession(Activation.Gelu, x, actual, intraOpThreads: Environment.ProcessorCount))
+        {
+            session.Run();
+        }
+
+        float ort = MaxAbsDifference(expected, actual);
+        Console.WriteLine($"Gelu, {length} floats, {Environment.ProcessorCount} threads: parallel Apply ({ParallelApply.Source}) {parallel:0.0e0}, ORT {ort:0.0e0}");
+        return parallel == 0f && ort < 1e-5f;
     }
 
     private static float MaxAbsDifference(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
