@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Gelu;
 
 namespace ActivationsSample;
 
@@ -24,13 +25,32 @@ internal static class Pipeline
         ];
         IDataView data = mlContext.Data.LoadFromEnumerable(rows);
 
-        writer.WriteLine("ML.NET data view");
-        foreach (DataViewSchema.Column column in data.Schema)
+        // One transform per activation, chained: each reads Features and writes a column named after its activation.
+        IEstimator<ITransformer> pipeline = mlContext.Transforms.Gelu("Gelu", "Features")
+            .Append(mlContext.Transforms.Gelu("GeluTanh", "Features", GeluApproximation.Tanh))
+            .Append(mlContext.Transforms.Gelu("GeluSigmoid", "Features", GeluApproximation.Sigmoid))
+            .Append(mlContext.Transforms.ApplyActivation("Relu", "Features", Activation.Relu))
+            .Append(mlContext.Transforms.ApplyActivation("Elu", "Features", Activation.Elu))
+            .Append(mlContext.Transforms.ApplyActivation("Silu", "Features", Activation.Silu));
+        ITransformer model = pipeline.Fit(data);
+        IDataView transformed = model.Transform(data);
+
+        writer.WriteLine("ML.NET pipeline: Features -> one column per activation");
+        foreach (DataViewSchema.Column column in transformed.Schema)
         {
             writer.WriteLine($"  column {column.Index}: {column.Name} ({column.Type})");
         }
 
-        PrintVectors(data, writer, "Features");
+        PrintVectors(transformed, writer, "Features", "Gelu", "GeluTanh", "GeluSigmoid", "Relu", "Elu", "Silu");
+
+        // Saved with the library, the model loads back as native transformers; plain ML.NET loads it too.
+        using var stream = new MemoryStream();
+        mlContext.Model.SaveWithActivations(model, data.Schema, stream);
+        stream.Position = 0;
+        ITransformer loaded = mlContext.Model.LoadWithActivations(stream, out _);
+        float[] before = transformed.GetColumn<float[]>("Gelu").First();
+        float[] after = loaded.Transform(data).GetColumn<float[]>("Gelu").First();
+        writer.WriteLine($"  saved and loaded: Gelu column identical = {before.SequenceEqual(after)}");
     }
 
     private static void PrintVectors(IDataView data, TextWriter writer, params string[] columns)

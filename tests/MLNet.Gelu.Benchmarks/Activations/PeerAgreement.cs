@@ -53,7 +53,7 @@ internal static class PeerAgreement
         var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
 
         MLNet.Gelu.Activations.Apply(Activation.Gelu, x, expected);
-        ParallelApply.Apply(Activation.Gelu, x, actual, options);
+        MLNet.Gelu.Activations.Apply(Activation.Gelu, x, actual, options);
         float parallel = MaxAbsDifference(expected, actual);
         using (var session = new OneNodeSession(Activation.Gelu, x, actual, intraOpThreads: Environment.ProcessorCount))
         {
@@ -61,7 +61,7 @@ internal static class PeerAgreement
         }
 
         float ort = MaxAbsDifference(expected, actual);
-        Console.WriteLine($"Gelu, {length} floats, {Environment.ProcessorCount} threads: parallel Apply ({ParallelApply.Source}) {parallel:0.0e0}, ORT {ort:0.0e0}");
+        Console.WriteLine($"Gelu, {length} floats, {Environment.ProcessorCount} threads: parallel Apply {parallel:0.0e0}, ORT {ort:0.0e0}");
         return parallel == 0f && ort < 1e-5f;
     }
 

@@ -22,6 +22,9 @@ public sealed class ActivationsSampleTests : IDisposable
         Assert.Contains("GeluTanh     max |f - Gelu| = 4.73e-4", run.Output);
         Assert.Contains("GeluSigmoid  max |f - Gelu| = 2.03e-2", run.Output);
         Assert.Contains("Features", run.Output);
+        Assert.Contains("ML.NET pipeline: Features -> one column per activation", run.Output);
+        Assert.Contains("  Silu       [-0.1422776, -0.2689414", run.Output);
+        Assert.Contains("saved and loaded: Gelu column identical = True", run.Output);
 
         byte[] bytes = File.ReadAllBytes(png);
         Assert.True(bytes.Length > 10_000, $"The plot has only {bytes.Length} bytes.");
