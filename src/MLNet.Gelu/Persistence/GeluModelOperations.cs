@@ -40,7 +40,7 @@ public static class GeluModelOperations
     public static void SaveWithActivations(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema? inputSchema, string filePath)
     {
         ArgumentNullException.ThrowIfNull(filePath);
-        var manifest = Describe(catalog, model, inputSchema);
+        var (manifest, components) = Describe(catalog, model, inputSchema);
         string fullPath = Path.GetFullPath(filePath);
         string directory = Path.GetDirectoryName(fullPath) ?? ".";
         string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
@@ -49,7 +49,7 @@ public static class GeluModelOperations
             catalog.Save(model, inputSchema, temporary);
             using (var archive = ZipFile.Open(temporary, ZipArchiveMode.Update))
             {
-                manifest.WriteTo(archive);
+                WriteManifest(archive, manifest, components);
             }
 
             File.Move(temporary, fullPath, overwrite: true);
@@ -79,13 +79,13 @@ public static class GeluModelOperations
             throw new ArgumentException("The stream is not writable.", nameof(stream));
         }
 
-        var manifest = Describe(catalog, model, inputSchema);
+        var (manifest, components) = Describe(catalog, model, inputSchema);
         using var buffer = new MemoryStream();
         catalog.Save(model, inputSchema, buffer);
         buffer.Position = 0;
         using (var archive = new ZipArchive(buffer, ZipArchiveMode.Update, leaveOpen: true))
         {
-            manifest.WriteTo(archive);
+            WriteManifest(archive, manifest, components);
         }
 
         buffer.Position = 0;
@@ -143,7 +143,54 @@ public static class GeluModelOperations
 
         stream.Position = start;
         var model = catalog.Load(stream, out inputSchema);
-        return manifest is null ? model : Restore(model, manifest, source);
+        if (manifest is null)
+        {
+            return model;
+        }
+
+        model = Restore(model, manifest, source);
+        if (manifest.Components.Count > 0)
+        {
+            stream.Position = start;
+            using var archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            model = RestoreComponents(model, manifest, archive, source);
+        }
+
+        return model;
+    }
+
+    private static void WriteManifest(ZipArchive archive, ModelManifest manifest, IReadOnlyList<IArchivedTransformer> components)
+    {
+        manifest.WriteTo(archive);
+        for (int i = 0; i < components.Count; i++)
+        {
+            components[i].WriteTo(archive, manifest.Components[i].Folder);
+        }
+    }
+
+    private static ITransformer RestoreComponents(ITransformer model, ModelManifest manifest, ZipArchive archive, string source)
+    {
+        foreach (var entry in manifest.Components)
+        {
+            string where = $"[{string.Join(", ", entry.Path)}]";
+            var node = ModelTree.At(model, entry.Path) ?? throw new InvalidDataException(
+                $"The manifest of {source} records a {entry.Kind} transformer at position {where}, but the model has nothing there. The file was changed after saving.");
+
+            // Only restorers of this library's own assemblies are instantiated.
+            var type = Type.GetType(entry.Restorer, throwOnError: false);
+            if (type is null || !typeof(ITransformerRestorer).IsAssignableFrom(type)
+                || type.Assembly.GetName().Name is not { } assembly || !assembly.StartsWith("MLNet.Gelu", StringComparison.Ordinal))
+            {
+                throw new InvalidDataException(
+                    $"The manifest of {source} needs '{entry.Restorer}' to restore the {entry.Kind} transformer at position {where}, and it cannot be found. " +
+                    "Reference the library that saved the model (for BERT scoring, MLNet.Gelu.Bert).");
+            }
+
+            var restorer = (ITransformerRestorer)Activator.CreateInstance(type, nonPublic: true)!;
+            model = ModelTree.Replace(model, entry.Path, restorer.Restore(node, archive, entry.Folder, source));
+        }
+
+        return model;
     }
 
     private static ITransformer Restore(ITransformer model, ModelManifest manifest, string source)
@@ -173,7 +220,7 @@ public static class GeluModelOperations
     }
 
     /// <summary>Checks the model before anything is written and lists its activation transformers.</summary>
-    private static ModelManifest Describe(ModelOperationsCatalog catalog, ITransformer model, DataViewSchema? inputSchema)
+    private static (ModelManifest Manifest, IReadOnlyList<IArchivedTransformer> Components) Describe(ModelOperationsCatalog catalog, ITransformer model, DataViewSchema? inputSchema)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(model);
@@ -198,6 +245,19 @@ public static class GeluModelOperations
             });
         }
 
-        return manifest;
+        var components = new List<IArchivedTransformer>();
+        foreach (var (path, transformer) in ModelTree.Find<IArchivedTransformer>(model))
+        {
+            manifest.Components.Add(new ModelManifest.ComponentEntry
+            {
+                Path = path,
+                Kind = transformer.Kind,
+                Restorer = transformer.RestorerType.AssemblyQualifiedName!,
+                Folder = $"MLNet.Gelu/{transformer.Kind}/{string.Join("-", path.Prepend(components.Count))}/",
+            });
+            components.Add(transformer);
+        }
+
+        return (manifest, components);
     }
 }

@@ -1,0 +1,79 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Gelu.Transforms.RowMapping;
+
+namespace MLNet.Gelu.Bert.Transforms;
+
+/// <summary>
+/// The built-in stand-in that the BERT scoring transformer saves as, and the source of its estimator's output shape: a
+/// <c>CustomMapping</c> with the same input and output columns whose contract name says how to load the model. No
+/// factory exists for that contract, so plain <c>mlContext.Model.Load</c> fails with ML.NET's "Unable to locate an
+/// extension for the contract '…'" naming the loader, instead of returning a silently wrong model.
+/// </summary>
+internal static class BertSurrogate
+{
+    /// <summary>The contract name: what ML.NET shows when plain <c>Model.Load</c> meets a saved BERT scoring transformer.</summary>
+    internal const string ContractName =
+        "MLNet.Gelu.Bert.ScoreBert (a BERT scoring transformer; load this model with mlContext.Model.LoadWithActivations from MLNet.Gelu.Bert's namespace MLNet.Gelu)";
+
+    /// <summary>The equivalent built-in estimator for these columns (<paramref name="dimension"/> 0 when not yet known).</summary>
+    internal static IEstimator<ITransformer> CreateEstimator(string output, string input, string? second, string? truncated, int dimension)
+    {
+        var inputs = SchemaDefinition.Create(typeof(SurrogateInput));
+        inputs[nameof(SurrogateInput.Text)].ColumnName = input;
+        if (second is null)
+        {
+            inputs.Remove(inputs[nameof(SurrogateInput.Second)]);
+        }
+        else
+        {
+            inputs[nameof(SurrogateInput.Second)].ColumnName = second;
+        }
+
+        var outputs = SchemaDefinition.Create(typeof(SurrogateOutput));
+        outputs[nameof(SurrogateOutput.Embedding)].ColumnName = output;
+        outputs[nameof(SurrogateOutput.Embedding)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Math.Max(dimension, 1));
+        if (truncated is null)
+        {
+            outputs.Remove(outputs[nameof(SurrogateOutput.Truncated)]);
+        }
+        else
+        {
+            outputs[nameof(SurrogateOutput.Truncated)].ColumnName = truncated;
+        }
+
+        return new MLContext().Transforms.CustomMapping<SurrogateInput, SurrogateOutput>(Unavailable, ContractName, inputs, outputs);
+    }
+
+    /// <summary>Fits the stand-in on a schema with the text column(s).</summary>
+    internal static ITransformer Create(string output, string input, string? second, string? truncated, int dimension)
+    {
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn(input, TextDataViewType.Instance);
+        if (second is not null && second != input)
+        {
+            builder.AddColumn(second, TextDataViewType.Instance);
+        }
+
+        return CreateEstimator(output, input, second, truncated, dimension).Fit(new SchemaOnlyDataView(builder.ToSchema()));
+    }
+
+    private static void Unavailable(SurrogateInput input, SurrogateOutput output) =>
+        throw new InvalidOperationException($"This is the saved form of a BERT scoring transformer; it cannot score. {ContractName}.");
+
+    /// <summary>The stand-in's input row (ML.NET maps its members by reflection).</summary>
+    internal sealed class SurrogateInput
+    {
+        public string Text { get; set; } = string.Empty;
+
+        public string Second { get; set; } = string.Empty;
+    }
+
+    /// <summary>The stand-in's output row.</summary>
+    internal sealed class SurrogateOutput
+    {
+        public float[] Embedding { get; set; } = [];
+
+        public int Truncated { get; set; }
+    }
+}
