@@ -26,7 +26,7 @@ public sealed class OnnxRuntimeNotFoundException : Exception
         }
 
         return "The ONNX Runtime native library (onnxruntime) could not be loaded: this app references MLNet.Gelu.Bert, which brings only the " +
-            "managed ONNX Runtime API. Add exactly one native runtime package to the app: " +
+            "managed ONNX Runtime API (Microsoft.ML.OnnxRuntime.Managed). Add exactly one native runtime package to the app: " +
             "'dotnet add package Microsoft.ML.OnnxRuntime' for the CPU, or " +
             "'dotnet add package Microsoft.ML.OnnxRuntime.Gpu.Linux --version 1.31.0' for CUDA on Linux (it needs the CUDA 13 runtime, cuBLAS 13 and cuDNN 9) — never both. " +
             $"Original error: {root.GetType().Name}: {root.Message.Trim()}";

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNet.Gelu.Persistence;
 using MLNet.Gelu.Transforms.RowMapping;
 
 namespace MLNet.Gelu.Bert.Transforms;
@@ -8,13 +9,14 @@ namespace MLNet.Gelu.Bert.Transforms;
 /// The built-in stand-in that the BERT scoring transformer saves as, and the source of its estimator's output shape: a
 /// <c>CustomMapping</c> with the same input and output columns whose contract name says how to load the model. No
 /// factory exists for that contract, so plain <c>mlContext.Model.Load</c> fails with ML.NET's "Unable to locate an
-/// extension for the contract '…'" naming the loader, instead of returning a silently wrong model.
+/// extension for the contract '…'" naming the loader, instead of returning a silently wrong model. The library's loader
+/// registers <see cref="BertSurrogateFactory"/> so that ML.NET can read the stand-in, then swaps it for the native transformer.
 /// </summary>
 internal static class BertSurrogate
 {
     /// <summary>The contract name: what ML.NET shows when plain <c>Model.Load</c> meets a saved BERT scoring transformer.</summary>
     internal const string ContractName =
-        "MLNet.Gelu.Bert.ScoreBert (a BERT scoring transformer; load this model with mlContext.Model.LoadWithActivations from MLNet.Gelu.Bert's namespace MLNet.Gelu)";
+        X
 
     /// <summary>The equivalent built-in estimator for these columns (<paramref name="dimension"/> 0 when not yet known).</summary>
     internal static IEstimator<ITransformer> CreateEstimator(string output, string input, string? second, string? truncated, int dimension)
@@ -42,7 +44,8 @@ internal static class BertSurrogate
             outputs[nameof(SurrogateOutput.Truncated)].ColumnName = truncated;
         }
 
-        return new MLContext().Transforms.CustomMapping<SurrogateInput, SurrogateOutput>(Unavailable, ContractName, inputs, outputs);
+        return new MLContext().Transforms.CustomMapping<SurrogateInput, SurrogateOutput>(
+            UnloadableMapping.Throw<SurrogateInput, SurrogateOutput>, ContractName, inputs, outputs);
     }
 
     /// <summary>Fits the stand-in on a schema with the text column(s).</summary>
@@ -57,9 +60,6 @@ internal static class BertSurrogate
 
         return CreateEstimator(output, input, second, truncated, dimension).Fit(new SchemaOnlyDataView(builder.ToSchema()));
     }
-
-    private static void Unavailable(SurrogateInput input, SurrogateOutput output) =>
-        throw new InvalidOperationException($"This is the saved form of a BERT scoring transformer; it cannot score. {ContractName}.");
 
     /// <summary>The stand-in's input row (ML.NET maps its members by reflection).</summary>
     internal sealed class SurrogateInput

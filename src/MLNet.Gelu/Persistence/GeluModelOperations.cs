@@ -141,6 +141,13 @@ public static class GeluModelOperations
             manifest = ModelManifest.ReadFrom(archive, source);
         }
 
+        // A component's stand-in may need a factory from the component's assembly (for example a CustomMapping).
+        var restorers = manifest?.Components.Select(c => ResolveRestorer(c, source)).ToArray() ?? [];
+        foreach (var restorer in restorers)
+        {
+            CatalogOf(catalog).RegisterAssembly(restorer.Assembly);
+        }
+
         stream.Position = start;
         var model = catalog.Load(stream, out inputSchema);
         if (manifest is null)
@@ -157,6 +164,30 @@ public static class GeluModelOperations
         }
 
         return model;
+    }
+
+    /// <summary>The restorer type a component entry names; only types of this library's own assemblies are accepted.</summary>
+    private static Type ResolveRestorer(ModelManifest.ComponentEntry entry, string source)
+    {
+        var type = Type.GetType(entry.Restorer, throwOnError: false);
+        if (type is null || !typeof(ITransformerRestorer).IsAssignableFrom(type)
+            || type.Assembly.GetName().Name is not { } assembly || !assembly.StartsWith("MLNet.Gelu", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException(
+                $"The manifest of {source} needs '{entry.Restorer}' to restore the {entry.Kind} transformer at position [{string.Join(", ", entry.Path)}], and it cannot be found. " +
+                "Reference the library that saved the model (for BERT scoring, MLNet.Gelu.Bert).");
+        }
+
+        return type;
+    }
+
+    /// <summary>The component catalog of the context a model catalog belongs to (ML.NET keeps the link internal).</summary>
+    private static Microsoft.ML.Runtime.ComponentCatalog CatalogOf(ModelOperationsCatalog catalog)
+    {
+        var property = typeof(ModelOperationsCatalog).Assembly.GetType("Microsoft.ML.Data.IInternalCatalog")?.GetProperty("Environment");
+        var environment = property?.GetValue(catalog) as Microsoft.ML.Runtime.IHostEnvironment
+            ?? throw new InvalidOperationException("This ML.NET version does not expose the model catalog's environment; MLNet.Gelu supports ML.NET 5.0.");
+        return environment.ComponentCatalog;
     }
 
     private static void WriteManifest(ZipArchive archive, ModelManifest manifest, IReadOnlyList<IArchivedTransformer> components)
@@ -176,16 +207,7 @@ public static class GeluModelOperations
             var node = ModelTree.At(model, entry.Path) ?? throw new InvalidDataException(
                 $"The manifest of {source} records a {entry.Kind} transformer at position {where}, but the model has nothing there. The file was changed after saving.");
 
-            // Only restorers of this library's own assemblies are instantiated.
-            var type = Type.GetType(entry.Restorer, throwOnError: false);
-            if (type is null || !typeof(ITransformerRestorer).IsAssignableFrom(type)
-                || type.Assembly.GetName().Name is not { } assembly || !assembly.StartsWith("MLNet.Gelu", StringComparison.Ordinal))
-            {
-                throw new InvalidDataException(
-                    $"The manifest of {source} needs '{entry.Restorer}' to restore the {entry.Kind} transformer at position {where}, and it cannot be found. " +
-                    "Reference the library that saved the model (for BERT scoring, MLNet.Gelu.Bert).");
-            }
-
+            var type = ResolveRestorer(entry, source);
             var restorer = (ITransformerRestorer)Activator.CreateInstance(type, nonPublic: true)!;
             model = ModelTree.Replace(model, entry.Path, restorer.Restore(node, archive, entry.Folder, source));
         }
