@@ -24,6 +24,7 @@ internal sealed class BertBatchingCursor : DataViewRowCursor
     private readonly ValueGetter<DataViewRowId> _inputId;
     private readonly DataViewRowId[] _ids;
     private readonly int[] _dropped;
+    private readonly int[] _tokens;
     private readonly float[] _embeddings;
     private readonly BertTokenizedRows _rows = new();
     private int _count;
@@ -43,6 +44,7 @@ internal sealed class BertBatchingCursor : DataViewRowCursor
         _inputId = input.GetIdGetter();
         _ids = new DataViewRowId[_window];
         _dropped = new int[_window];
+        _tokens = new int[_window];
         _slot.Current = -1;
 
         _buffers = new ColumnBuffer?[Schema.Count];
@@ -53,7 +55,7 @@ internal sealed class BertBatchingCursor : DataViewRowCursor
             {
                 _buffers[i] = ColumnBuffer.Create(input, input.Schema[source], _window, _slot);
             }
-            else if (source == ~0 && active[i])
+            else if (source < 0 && active[i] && mapper.Roles[~source] == BertOutput.Embedding)
             {
                 _score = true;
             }
@@ -105,13 +107,15 @@ internal sealed class BertBatchingCursor : DataViewRowCursor
     public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
     {
         int source = _mapper.SourceOf(column);
-        Delegate getter = source switch
-        {
-            >= 0 => _buffers[column.Index]?.Getter ?? throw NotActive(column),
-            ~0 when _score => EmbeddingGetter(),
-            ~1 when _active[column.Index] => DroppedGetter(),
-            _ => throw NotActive(column),
-        };
+        Delegate getter = source >= 0
+            ? _buffers[column.Index]?.Getter ?? throw NotActive(column)
+            : !_active[column.Index] ? throw NotActive(column)
+            : _mapper.Roles[~source] switch
+            {
+                BertOutput.Embedding => EmbeddingGetter(),
+                BertOutput.TruncatedTokens => CountGetter(_dropped),
+                _ => CountGetter(_tokens),
+            };
         return getter as ValueGetter<TValue> ?? throw new InvalidOperationException(
             $"Column '{column.Name}' has type {column.Type}; a getter of {typeof(TValue).Name} was requested.");
     }
@@ -141,8 +145,10 @@ internal sealed class BertBatchingCursor : DataViewRowCursor
             }
 
             var (text, second) = _read();
+            int first = _rows.SequenceCount;
             tokenizer.Tokenize(text, second, _rows);
             _dropped[_count] = _rows.DroppedTokens(_count);
+            _tokens[_count] = BertColumnMapper.TokenCount(_rows, first);
             _inputId(ref _ids[_count]);
             foreach (var buffer in _buffers)
             {
@@ -173,11 +179,10 @@ internal sealed class BertBatchingCursor : DataViewRowCursor
         };
     }
 
-    private ValueGetter<int> DroppedGetter()
+    private ValueGetter<int> CountGetter(int[] counts)
     {
-        var dropped = _dropped;
         var slot = _slot;
-        return (ref int value) => value = dropped[slot.Current];
+        return (ref int value) => value = counts[slot.Current];
     }
 
     private static InvalidOperationException NotActive(DataViewSchema.Column column) =>

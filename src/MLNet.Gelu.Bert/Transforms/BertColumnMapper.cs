@@ -7,19 +7,23 @@ namespace MLNet.Gelu.Bert.Transforms;
 
 /// <summary>
 /// Binds a BERT scoring transformer to an input schema. Added column 0 is the embedding (<c>Vector&lt;Single, H&gt;</c>),
-/// added column 1 (when asked for) the truncated-token count. Cursors batch (<see cref="BertBatchingCursor"/>);
+/// then, when asked for, the truncated-token count and the token count (see <see cref="Roles"/>). Cursors batch (<see cref="BertBatchingCursor"/>);
 /// single rows (prediction engines) are scored as batches of one.
 /// </summary>
 internal sealed class BertColumnMapper : ColumnMapper
 {
     private readonly int[] _inputs;
 
-    private BertColumnMapper(DataViewSchema inputSchema, BertScoringTransformer owner, int[] inputs, DataViewSchema.DetachedColumn[] added)
+    private BertColumnMapper(DataViewSchema inputSchema, BertScoringTransformer owner, int[] inputs, DataViewSchema.DetachedColumn[] added, BertOutput[] roles)
         : base(inputSchema, added)
     {
         Owner = owner;
         _inputs = inputs;
+        Roles = roles;
     }
+
+    /// <summary>What each added column holds, indexed like the added columns.</summary>
+    internal BertOutput[] Roles { get; }
 
     internal BertScoringTransformer Owner { get; }
 
@@ -38,12 +42,20 @@ internal sealed class BertColumnMapper : ColumnMapper
         {
             new(owner.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, owner.Dimension)),
         };
+        var roles = new List<BertOutput> { BertOutput.Embedding };
         if (options.TruncatedTokensColumnName is { } truncated)
         {
             added.Add(new DataViewSchema.DetachedColumn(truncated, NumberDataViewType.Int32));
+            roles.Add(BertOutput.TruncatedTokens);
         }
 
-        return new BertColumnMapper(inputSchema, owner, inputs, [.. added]);
+        if (options.TokenCountColumnName is { } count)
+        {
+            added.Add(new DataViewSchema.DetachedColumn(count, NumberDataViewType.Int32));
+            roles.Add(BertOutput.TokenCount);
+        }
+
+        return new BertColumnMapper(inputSchema, owner, inputs, [.. added], [.. roles]);
     }
 
     protected override IEnumerable<int> GetInputColumns(int added) => _inputs;
@@ -80,6 +92,18 @@ internal sealed class BertColumnMapper : ColumnMapper
         };
     }
 
+    /// <summary>The tokens of every model input (chunk) from <paramref name="firstSequence"/> on: one row's when it was tokenized last.</summary>
+    internal static int TokenCount(BertTokenizedRows rows, int firstSequence)
+    {
+        int sum = 0;
+        for (int s = firstSequence; s < rows.SequenceCount; s++)
+        {
+            sum += rows.Length(s);
+        }
+
+        return sum;
+    }
+
     /// <summary>The single-row path: each call tokenizes the current row and, for the embedding, runs a batch of one.</summary>
     protected override Delegate CreateGetter(DataViewRow input, int added)
     {
@@ -87,14 +111,15 @@ internal sealed class BertColumnMapper : ColumnMapper
         var rows = new BertTokenizedRows();
         var owner = Owner;
         var token = owner.Options.CancellationToken;
-        if (added == 1)
+        if (Roles[added] != BertOutput.Embedding)
         {
+            bool dropped = Roles[added] == BertOutput.TruncatedTokens;
             return (ValueGetter<int>)((ref int value) =>
             {
                 var (text, second) = read();
                 rows.Clear();
                 owner.Tokenizer.Tokenize(text, second, rows);
-                value = rows.DroppedTokens(0);
+                value = dropped ? rows.DroppedTokens(0) : TokenCount(rows, 0);
             });
         }
 

@@ -57,6 +57,7 @@ internal sealed class BertScoringArchive : ITransformerRestorer
             Activation = options.Activation,
             SecondInput = options.SecondInputColumnName,
             TruncatedTokens = options.TruncatedTokensColumnName,
+            TokenCount = options.TokenCountColumnName,
         };
 
         using (var stream = archive.CreateEntry(folder + ModelEntry, CompressionLevel.NoCompression).Open())
@@ -124,6 +125,7 @@ internal sealed class BertScoringArchive : ITransformerRestorer
             Activation = state.Activation,
             SecondInputColumnName = state.SecondInput,
             TruncatedTokensColumnName = state.TruncatedTokens,
+            TokenCountColumnName = state.TokenCount,
         };
         options.Validate();
         return new BertScoringTransformer(state.Output, state.Input, options);
@@ -180,5 +182,7 @@ internal sealed class BertScoringArchive : ITransformerRestorer
         public string? SecondInput { get; set; }
 
         public string? TruncatedTokens { get; set; }
+
+        public string? TokenCount { get; set; }
     }
 }

@@ -19,10 +19,13 @@ public sealed class BertScoringEstimator : IEstimator<BertScoringTransformer>
         ArgumentException.ThrowIfNullOrWhiteSpace(inputColumnName);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (options.TruncatedTokensColumnName is { } truncated && (truncated == outputColumnName || string.IsNullOrWhiteSpace(truncated)))
+        string?[] outputs = [outputColumnName, options.TruncatedTokensColumnName, options.TokenCountColumnName];
+        var named = outputs.OfType<string>().ToArray();
+        if (named.Any(string.IsNullOrWhiteSpace) || named.Distinct(StringComparer.Ordinal).Count() != named.Length)
         {
             throw new ArgumentException(
-                $"TruncatedTokensColumnName '{truncated}' must be a non-empty name other than the output column '{outputColumnName}'.", nameof(options));
+                $"The output column '{outputColumnName}', TruncatedTokensColumnName '{options.TruncatedTokensColumnName}' and TokenCountColumnName " +
+                $"'{options.TokenCountColumnName}' must be distinct, non-empty names (or null for the optional ones).", nameof(options));
         }
 
         _output = outputColumnName;
@@ -55,7 +58,7 @@ public sealed class BertScoringEstimator : IEstimator<BertScoringTransformer>
             BertInputs.Check(inputSchema, second);
         }
 
-        return BertSurrogate.CreateEstimator(_output, _input, _options.SecondInputColumnName, _options.TruncatedTokensColumnName, 0)
+        return BertSurrogate.CreateEstimator(_output, _input, _options, 0)
             .GetOutputSchema(inputSchema);
     }
 

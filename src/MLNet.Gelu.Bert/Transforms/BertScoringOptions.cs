@@ -94,6 +94,12 @@ public sealed record BertScoringOptions
     /// </summary>
     public string? TruncatedTokensColumnName { get; init; }
 
+    /// <summary>
+    /// When set, an extra Int32 output column of this name holds, per row, how many tokens the model read for it
+    /// (<c>[CLS]</c> and <c>[SEP]</c> included; summed over the windows of a chunked text). Default <see langword="null"/>.
+    /// </summary>
+    public string? TokenCountColumnName { get; init; }
+
     /// <summary>Stops scoring between model runs and between rows read; default none. Not saved with the model.</summary>
     public CancellationToken CancellationToken { get; init; }
 

@@ -60,7 +60,7 @@ public sealed class BertScoringTransformer : IArchivedTransformer, IDisposable
             Batcher = new BertBatcher(Session, options.BatchingOptions());
 
             // Built now so that saving cannot fail halfway through writing a model file.
-            Surrogate = BertSurrogate.Create(outputColumnName, inputColumnName, options.SecondInputColumnName, options.TruncatedTokensColumnName, Session.Dimension);
+            Surrogate = BertSurrogate.Create(outputColumnName, inputColumnName, options, Session.Dimension);
         }
         catch
         {

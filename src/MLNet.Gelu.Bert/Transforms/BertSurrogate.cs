@@ -19,8 +19,9 @@ internal static class BertSurrogate
         "MLNet.Gelu.Bert.ScoreBert (a BERT scoring transformer: save the model with mlContext.Model.SaveWithActivations and load it with mlContext.Model.LoadWithActivations, namespace MLNet.Gelu, package MLNet.Gelu.Bert)";
 
     /// <summary>The equivalent built-in estimator for these columns (<paramref name="dimension"/> 0 when not yet known).</summary>
-    internal static IEstimator<ITransformer> CreateEstimator(string output, string input, string? second, string? truncated, int dimension)
+    internal static IEstimator<ITransformer> CreateEstimator(string output, string input, BertScoringOptions options, int dimension)
     {
+        string? second = options.SecondInputColumnName;
         var inputs = SchemaDefinition.Create(typeof(SurrogateInput));
         inputs[nameof(SurrogateInput.Text)].ColumnName = input;
         if (second is null)
@@ -35,22 +36,17 @@ internal static class BertSurrogate
         var outputs = SchemaDefinition.Create(typeof(SurrogateOutput));
         outputs[nameof(SurrogateOutput.Embedding)].ColumnName = output;
         outputs[nameof(SurrogateOutput.Embedding)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Math.Max(dimension, 1));
-        if (truncated is null)
-        {
-            outputs.Remove(outputs[nameof(SurrogateOutput.Truncated)]);
-        }
-        else
-        {
-            outputs[nameof(SurrogateOutput.Truncated)].ColumnName = truncated;
-        }
+        Name(outputs, nameof(SurrogateOutput.Truncated), options.TruncatedTokensColumnName);
+        Name(outputs, nameof(SurrogateOutput.TokenCount), options.TokenCountColumnName);
 
         return new MLContext().Transforms.CustomMapping<SurrogateInput, SurrogateOutput>(
             UnloadableMapping.Throw<SurrogateInput, SurrogateOutput>, ContractName, inputs, outputs);
     }
 
     /// <summary>Fits the stand-in on a schema with the text column(s).</summary>
-    internal static ITransformer Create(string output, string input, string? second, string? truncated, int dimension)
+    internal static ITransformer Create(string output, string input, BertScoringOptions options, int dimension)
     {
+        string? second = options.SecondInputColumnName;
         var builder = new DataViewSchema.Builder();
         builder.AddColumn(input, TextDataViewType.Instance);
         if (second is not null && second != input)
@@ -58,7 +54,20 @@ internal static class BertSurrogate
             builder.AddColumn(second, TextDataViewType.Instance);
         }
 
-        return CreateEstimator(output, input, second, truncated, dimension).Fit(new SchemaOnlyDataView(builder.ToSchema()));
+        return CreateEstimator(output, input, options, dimension).Fit(new SchemaOnlyDataView(builder.ToSchema()));
+    }
+
+    /// <summary>Names an optional output column, or removes it when not asked for.</summary>
+    private static void Name(SchemaDefinition definition, string member, string? name)
+    {
+        if (name is null)
+        {
+            definition.Remove(definition[member]);
+        }
+        else
+        {
+            definition[member].ColumnName = name;
+        }
     }
 
     /// <summary>The stand-in's input row (ML.NET maps its members by reflection).</summary>
@@ -75,5 +84,7 @@ internal static class BertSurrogate
         public float[] Embedding { get; set; } = [];
 
         public int Truncated { get; set; }
+
+        public int TokenCount { get; set; }
     }
 }

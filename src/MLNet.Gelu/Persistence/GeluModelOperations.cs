@@ -6,8 +6,9 @@ using MLNet.Gelu.Persistence;
 namespace MLNet.Gelu;
 
 /// <summary>
-/// Saves and loads models that contain <see cref="ActivationTransformer"/>s: <c>mlContext.Model.SaveWithActivations(...)</c>
-/// and <c>mlContext.Model.LoadWithActivations(...)</c>.
+/// Saves and loads models that contain this library's transformers (<see cref="ActivationTransformer"/>s, and the BERT
+/// scoring transformers of MLNet.Gelu.Bert): <c>mlContext.Model.SaveWithActivations(...)</c> and
+/// <c>mlContext.Model.LoadWithActivations(...)</c>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -18,6 +19,12 @@ namespace MLNet.Gelu;
 /// sits; <see cref="LoadWithActivations(ModelOperationsCatalog, string, out DataViewSchema)"/> reads it and puts the
 /// native transformers back (bit-identical outputs, full speed). A model saved with plain <c>Model.Save</c> has no
 /// manifest: <c>LoadWithActivations</c> then returns it as ML.NET loads it.
+/// </para>
+/// <para>
+/// Transformers whose state does not fit ML.NET's format (a BERT scoring transformer's ONNX model, vocabulary and
+/// options) write their own entries under <c>MLNet.Gelu/&lt;kind&gt;/</c>, listed in the same manifest, and are restored
+/// by their library. Their ML.NET stand-in cannot compute, so plain <c>Model.Load</c> of such a file fails with a
+/// message naming <c>LoadWithActivations</c>.
 /// </para>
 /// <para>
 /// Saving is safe: the model is checked first, then written to a temporary file beside the target and renamed over

@@ -53,7 +53,7 @@ public class ScoringOptionTests
     }
 
     [Fact]
-    public void Truncated_token_column_counts_dropped_pieces_and_chunking_drops_none()
+    public void Truncated_and_token_count_columns_count_dropped_and_read_tokens_and_chunking_drops_none()
     {
         var longText = string.Concat(Enumerable.Repeat("The quick brown fox jumps over the lazy dog. ", 40));
         string[] texts = ["short", longText];
@@ -62,9 +62,31 @@ public class ScoringOptionTests
         Assert.Equal(MiniLm.Embedder.Tokenizer.CountTokens(longText) - 256, dropped[1]);
 
         using var chunking = Scoring.Ml.Transforms.ScoreBert("Embedding", "Text",
-            Scoring.Options with { LongText = BertLongTextMode.Chunk, ChunkOverlap = 16, MaxTokens = 128, TruncatedTokensColumnName = "Dropped" }).Fit(Scoring.Texts("x"));
-        var (chunked, none) = Scoring.Read(chunking.Transform(Scoring.Texts(texts)));
+            Scoring.Options with { LongText = BertLongTextMode.Chunk, ChunkOverlap = 16, MaxTokens = 128, TruncatedTokensColumnName = "Dropped", TokenCountColumnName = "Tokens" })
+            .Fit(Scoring.Texts("x"));
+        var scored = chunking.Transform(Scoring.Texts(texts));
+        var (chunked, none) = Scoring.Read(scored);
         Assert.Equal([0, 0], none);
+
+        // Windows of 126 word pieces advancing by 110, each with [CLS] and [SEP].
+        int pieces = MiniLm.Embedder.Tokenizer.CountTokens(longText) - 2, read = 0;
+        for (var start = 0; ; start += 110)
+        {
+            var take = Math.Min(126, pieces - start);
+            read += take + 2;
+            if (start + take >= pieces)
+            {
+                break;
+            }
+        }
+
+        var tokens = MLNet.Gelu.Tests.TestSupport.DataViewValues.Read(scored).Select(r => (int)r["Tokens"]!).ToArray();
+        Assert.Equal([MiniLm.Embedder.Tokenizer.CountTokens("short"), read], tokens);
+        using (var engine = Scoring.Ml.Model.CreatePredictionEngine<Scoring.TextRow, TokensRow>(chunking, new Microsoft.ML.PredictionEngineOptions { OwnsTransformer = false }))
+        {
+            Assert.Equal(read, engine.Predict(new Scoring.TextRow { Text = longText }).Tokens);
+        }
+
         using var embedder = new BertEmbedder(
             MiniLm.Model.WithSettings(MiniLm.Model.Settings with { MaxTokens = 128 }),
             MiniLm.Options with { Tokenizer = new BertTokenizerOptions { LongText = BertLongTextMode.Chunk, ChunkOverlap = 16 } });
@@ -112,6 +134,11 @@ public class ScoringOptionTests
             MiniLm.Model.WithSettings(MiniLm.Model.Settings with { Pooling = BertPooling.Cls, Normalize = false }), MiniLm.Options);
         Assert.True(Vectors.MaxAbsDifference(embedder.Embed("A cat sits on the mat."), vectors[0]) < 1e-5f);
         Assert.NotEqual(1.0, Vectors.Norm(vectors[0]), 3);
+    }
+
+    public sealed class TokensRow
+    {
+        public int Tokens { get; set; }
     }
 
     public sealed class PairRow

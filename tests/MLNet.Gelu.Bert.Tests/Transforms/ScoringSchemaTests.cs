@@ -24,12 +24,13 @@ public class ScoringSchemaTests
     public void Schema_propagates_and_cursor_cursor_set_and_row_mapper_agree_with_pass_through_columns(int window)
     {
         var data = Scoring.Ml.Data.LoadFromEnumerable(Rows);
-        var estimator = Scoring.Ml.Transforms.ScoreBert("Embedding", "Text", Scoring.Options with { WindowSize = window, TruncatedTokensColumnName = "Dropped" });
+        var estimator = Scoring.Ml.Transforms.ScoreBert("Embedding", "Text", Scoring.Options with { WindowSize = window, TruncatedTokensColumnName = "Dropped", TokenCountColumnName = "Tokens" });
         using var transformer = TransformerChecks.CheckEstimator(estimator, data, absoluteTolerance: 1e-5);
 
         var schema = transformer.GetOutputSchema(data.Schema);
         Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 384), schema["Embedding"].Type);
         Assert.Equal(NumberDataViewType.Int32, schema["Dropped"].Type);
+        Assert.Equal(NumberDataViewType.Int32, schema["Tokens"].Type);
 
         // Pass-through values come back in input order, with their own row's values.
         var read = DataViewValues.Read(transformer.Transform(data));
@@ -114,6 +115,7 @@ public class ScoringSchemaTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Scoring.Ml.Transforms.ScoreBert("E", "Text", Scoring.Options with { WindowSize = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => Scoring.Ml.Transforms.ScoreBert("E", "Text", Scoring.Options with { Activation = (Activation)99 }));
         Assert.Throws<ArgumentException>(() => Scoring.Ml.Transforms.ScoreBert("E", "Text", Scoring.Options with { TruncatedTokensColumnName = "E" }));
+        Assert.Throws<ArgumentException>(() => Scoring.Ml.Transforms.ScoreBert("E", "Text", Scoring.Options with { TruncatedTokensColumnName = "N", TokenCountColumnName = "N" }));
     }
 
     public sealed class RichRow
