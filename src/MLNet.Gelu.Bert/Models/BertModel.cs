@@ -70,6 +70,9 @@ public sealed partial class BertModel
         return new BertModel(Name, _onnx, Vocabulary, settings, Signature);
     }
 
+    /// <summary>The same vocabulary and settings over other ONNX bytes (a rewritten graph), checked like a new model.</summary>
+    internal BertModel WithOnnx(byte[] onnx, string name) => new(name, onnx, Vocabulary, Settings, ReadSignature(name, onnx));
+
     /// <summary>Loads a model from an ONNX file and its <c>vocab.txt</c>.</summary>
     /// <param name="onnxPath">Path of the ONNX model.</param>
     /// <param name="vocabularyPath">Path of the WordPiece vocabulary (one token per line).</param>

@@ -10,7 +10,7 @@ namespace MLNet.Gelu.Bert.Sessions;
 public sealed class BertSession : IDisposable
 {
     private readonly InferenceSession _session;
-    private readonly RunOptions _runOptions = new();
+    private readonly RunOptions _runOptions;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
 
@@ -19,13 +19,23 @@ public sealed class BertSession : IDisposable
     /// <param name="options">Threads, optimization level, execution provider; <see langword="null"/> for the defaults (CPU).</param>
     /// <exception cref="ExecutionProviderUnavailableException">The provider is missing and <see cref="BertSessionOptions.FallbackToCpu"/> is off.</exception>
     /// <exception cref="BertModelException">ONNX Runtime refuses the model on the CPU (<see cref="BertModelProblem.ModelRejectedByRuntime"/>).</exception>
+    /// <exception cref="OnnxRuntimeNotFoundException">The app carries no ONNX Runtime native library; the message names the package to add.</exception>
     public BertSession(BertModel model, BertSessionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         options ??= new BertSessionOptions();
         options.Validate();
         Model = model;
-        (_session, ExecutionProvider) = Open(model, options);
+        try
+        {
+            (_session, ExecutionProvider) = Open(model, options);
+            _runOptions = new RunOptions();
+        }
+        catch (Exception e) when (OnnxRuntimeNotFoundException.IsNativeLibraryMissing(e))
+        {
+            throw new OnnxRuntimeNotFoundException(e);
+        }
+
         _inputNames = new[] { model.InputIdsName, model.AttentionMaskName, model.TokenTypeIdsName }.OfType<string>().ToArray();
         _outputNames = [model.OutputName];
         Dimension = model.HiddenSize ?? MeasureDimension();
@@ -107,7 +117,7 @@ public sealed class BertSession : IDisposable
         {
             return (Create(model, options, withProvider: true), options.ExecutionProvider);
         }
-        catch (Exception e) when (options.ExecutionProvider != BertExecutionProvider.Cpu && ExecutionProviders.IsUnavailable(e))
+        catch (Exception e) when (options.ExecutionProvider != BertExecutionProvider.Cpu && ExecutionProviders.IsUnavailable(e) && !OnnxRuntimeNotFoundException.IsNativeLibraryMissing(e))
         {
             if (!options.FallbackToCpu)
             {

@@ -6,8 +6,9 @@ using MLNet.Gelu.Persistence;
 namespace MLNet.Gelu;
 
 /// <summary>
-/// Saves and loads models that contain <see cref="ActivationTransformer"/>s: <c>mlContext.Model.SaveWithActivations(...)</c>
-/// and <c>mlContext.Model.LoadWithActivations(...)</c>.
+/// Saves and loads models that contain this library's transformers (<see cref="ActivationTransformer"/>s, and the BERT
+/// scoring transformers of MLNet.Gelu.Bert): <c>mlContext.Model.SaveWithActivations(...)</c> and
+/// <c>mlContext.Model.LoadWithActivations(...)</c>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -18,6 +19,12 @@ namespace MLNet.Gelu;
 /// sits; <see cref="LoadWithActivations(ModelOperationsCatalog, string, out DataViewSchema)"/> reads it and puts the
 /// native transformers back (bit-identical outputs, full speed). A model saved with plain <c>Model.Save</c> has no
 /// manifest: <c>LoadWithActivations</c> then returns it as ML.NET loads it.
+/// </para>
+/// <para>
+/// Transformers whose state does not fit ML.NET's format (a BERT scoring transformer's ONNX model, vocabulary and
+/// options) write their own entries under <c>MLNet.Gelu/&lt;kind&gt;/</c>, listed in the same manifest, and are restored
+/// by their library. Their ML.NET stand-in cannot compute, so plain <c>Model.Load</c> of such a file fails with a
+/// message naming <c>LoadWithActivations</c>.
 /// </para>
 /// <para>
 /// Saving is safe: the model is checked first, then written to a temporary file beside the target and renamed over
@@ -40,7 +47,7 @@ public static class GeluModelOperations
     public static void SaveWithActivations(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema? inputSchema, string filePath)
     {
         ArgumentNullException.ThrowIfNull(filePath);
-        var manifest = Describe(catalog, model, inputSchema);
+        var (manifest, components) = Describe(catalog, model, inputSchema);
         string fullPath = Path.GetFullPath(filePath);
         string directory = Path.GetDirectoryName(fullPath) ?? ".";
         string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
@@ -49,7 +56,7 @@ public static class GeluModelOperations
             catalog.Save(model, inputSchema, temporary);
             using (var archive = ZipFile.Open(temporary, ZipArchiveMode.Update))
             {
-                manifest.WriteTo(archive);
+                WriteManifest(archive, manifest, components);
             }
 
             File.Move(temporary, fullPath, overwrite: true);
@@ -79,13 +86,13 @@ public static class GeluModelOperations
             throw new ArgumentException("The stream is not writable.", nameof(stream));
         }
 
-        var manifest = Describe(catalog, model, inputSchema);
+        var (manifest, components) = Describe(catalog, model, inputSchema);
         using var buffer = new MemoryStream();
         catalog.Save(model, inputSchema, buffer);
         buffer.Position = 0;
         using (var archive = new ZipArchive(buffer, ZipArchiveMode.Update, leaveOpen: true))
         {
-            manifest.WriteTo(archive);
+            WriteManifest(archive, manifest, components);
         }
 
         buffer.Position = 0;
@@ -141,9 +148,78 @@ public static class GeluModelOperations
             manifest = ModelManifest.ReadFrom(archive, source);
         }
 
+        // A component's stand-in may need a factory from the component's assembly (for example a CustomMapping).
+        var restorers = manifest?.Components.Select(c => ResolveRestorer(c, source)).ToArray() ?? [];
+        foreach (var restorer in restorers)
+        {
+            CatalogOf(catalog).RegisterAssembly(restorer.Assembly);
+        }
+
         stream.Position = start;
         var model = catalog.Load(stream, out inputSchema);
-        return manifest is null ? model : Restore(model, manifest, source);
+        if (manifest is null)
+        {
+            return model;
+        }
+
+        model = Restore(model, manifest, source);
+        if (manifest.Components.Count > 0)
+        {
+            stream.Position = start;
+            using var archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            model = RestoreComponents(model, manifest, archive, source);
+        }
+
+        return model;
+    }
+
+    /// <summary>The restorer type a component entry names; only types of this library's own assemblies are accepted.</summary>
+    private static Type ResolveRestorer(ModelManifest.ComponentEntry entry, string source)
+    {
+        var type = Type.GetType(entry.Restorer, throwOnError: false);
+        if (type is null || !typeof(ITransformerRestorer).IsAssignableFrom(type)
+            || type.Assembly.GetName().Name is not { } assembly || !assembly.StartsWith("MLNet.Gelu", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException(
+                $"The manifest of {source} needs '{entry.Restorer}' to restore the {entry.Kind} transformer at position [{string.Join(", ", entry.Path)}], and it cannot be found. " +
+                "Reference the library that saved the model (for BERT scoring, MLNet.Gelu.Bert).");
+        }
+
+        return type;
+    }
+
+    /// <summary>The component catalog of the context a model catalog belongs to (ML.NET keeps the link internal).</summary>
+    private static Microsoft.ML.Runtime.ComponentCatalog CatalogOf(ModelOperationsCatalog catalog)
+    {
+        var property = typeof(ModelOperationsCatalog).Assembly.GetType("Microsoft.ML.Data.IInternalCatalog")?.GetProperty("Environment");
+        var environment = property?.GetValue(catalog) as Microsoft.ML.Runtime.IHostEnvironment
+            ?? throw new InvalidOperationException("This ML.NET version does not expose the model catalog's environment; MLNet.Gelu supports ML.NET 5.0.");
+        return environment.ComponentCatalog;
+    }
+
+    private static void WriteManifest(ZipArchive archive, ModelManifest manifest, IReadOnlyList<IArchivedTransformer> components)
+    {
+        manifest.WriteTo(archive);
+        for (int i = 0; i < components.Count; i++)
+        {
+            components[i].WriteTo(archive, manifest.Components[i].Folder);
+        }
+    }
+
+    private static ITransformer RestoreComponents(ITransformer model, ModelManifest manifest, ZipArchive archive, string source)
+    {
+        foreach (var entry in manifest.Components)
+        {
+            string where = $"[{string.Join(", ", entry.Path)}]";
+            var node = ModelTree.At(model, entry.Path) ?? throw new InvalidDataException(
+                $"The manifest of {source} records a {entry.Kind} transformer at position {where}, but the model has nothing there. The file was changed after saving.");
+
+            var type = ResolveRestorer(entry, source);
+            var restorer = (ITransformerRestorer)Activator.CreateInstance(type, nonPublic: true)!;
+            model = ModelTree.Replace(model, entry.Path, restorer.Restore(node, archive, entry.Folder, source));
+        }
+
+        return model;
     }
 
     private static ITransformer Restore(ITransformer model, ModelManifest manifest, string source)
@@ -173,7 +249,7 @@ public static class GeluModelOperations
     }
 
     /// <summary>Checks the model before anything is written and lists its activation transformers.</summary>
-    private static ModelManifest Describe(ModelOperationsCatalog catalog, ITransformer model, DataViewSchema? inputSchema)
+    private static (ModelManifest Manifest, IReadOnlyList<IArchivedTransformer> Components) Describe(ModelOperationsCatalog catalog, ITransformer model, DataViewSchema? inputSchema)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(model);
@@ -198,6 +274,19 @@ public static class GeluModelOperations
             });
         }
 
-        return manifest;
+        var components = new List<IArchivedTransformer>();
+        foreach (var (path, transformer) in ModelTree.Find<IArchivedTransformer>(model))
+        {
+            manifest.Components.Add(new ModelManifest.ComponentEntry
+            {
+                Path = path,
+                Kind = transformer.Kind,
+                Restorer = transformer.RestorerType.AssemblyQualifiedName!,
+                Folder = $"MLNet.Gelu/{transformer.Kind}/{string.Join("-", path.Prepend(components.Count))}/",
+            });
+            components.Add(transformer);
+        }
+
+        return (manifest, components);
     }
 }

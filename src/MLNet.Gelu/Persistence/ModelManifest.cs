@@ -32,6 +32,9 @@ internal sealed class ModelManifest
     /// <summary>The activation transformers, in tree order.</summary>
     public List<ActivationEntry> Activations { get; set; } = [];
 
+    /// <summary>Transformers that wrote their own zip entries (<see cref="IArchivedTransformer"/>), in tree order.</summary>
+    public List<ComponentEntry> Components { get; set; } = [];
+
     internal sealed class ActivationEntry
     {
         /// <summary>Indices from the root model down through nested <c>TransformerChain</c>s; empty when the model itself is the transformer.</summary>
@@ -40,6 +43,21 @@ internal sealed class ModelManifest
         public Activation Activation { get; set; }
 
         public List<ColumnEntry> Columns { get; set; } = [];
+    }
+
+    internal sealed class ComponentEntry
+    {
+        /// <summary>Indices from the root model down through nested <c>TransformerChain</c>s.</summary>
+        public int[] Path { get; set; } = [];
+
+        /// <summary>What the transformer is (informational), for example <c>BertScoring</c>.</summary>
+        public string Kind { get; set; } = string.Empty;
+
+        /// <summary>The assembly-qualified name of the <see cref="ITransformerRestorer"/> that rebuilds it.</summary>
+        public string Restorer { get; set; } = string.Empty;
+
+        /// <summary>The zip folder that holds its entries.</summary>
+        public string Folder { get; set; } = string.Empty;
     }
 
     internal sealed class ColumnEntry

@@ -1,0 +1,137 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Gelu.Bert.Tokenization;
+using MLNet.Gelu.Transforms.RowMapping;
+
+namespace MLNet.Gelu.Bert.Transforms;
+
+/// <summary>
+/// Binds a BERT scoring transformer to an input schema. Added column 0 is the embedding (<c>Vector&lt;Single, H&gt;</c>),
+/// then, when asked for, the truncated-token count and the token count (see <see cref="Roles"/>). Cursors batch (<see cref="BertBatchingCursor"/>);
+/// single rows (prediction engines) are scored as batches of one.
+/// </summary>
+internal sealed class BertColumnMapper : ColumnMapper
+{
+    private readonly int[] _inputs;
+
+    private BertColumnMapper(DataViewSchema inputSchema, BertScoringTransformer owner, int[] inputs, DataViewSchema.DetachedColumn[] added, BertOutput[] roles)
+        : base(inputSchema, added)
+    {
+        Owner = owner;
+        _inputs = inputs;
+        Roles = roles;
+    }
+
+    /// <summary>What each added column holds, indexed like the added columns.</summary>
+    internal BertOutput[] Roles { get; }
+
+    internal BertScoringTransformer Owner { get; }
+
+    /// <summary>The text column's index in the input schema.</summary>
+    internal int TextColumn => _inputs[0];
+
+    /// <summary>The second text column's index, or -1 for single texts.</summary>
+    internal int SecondColumn => _inputs.Length > 1 ? _inputs[1] : -1;
+
+    internal static BertColumnMapper Bind(DataViewSchema inputSchema, BertScoringTransformer owner)
+    {
+        var options = owner.Options;
+        int text = BertInputs.Resolve(inputSchema, owner.InputColumnName);
+        int[] inputs = options.SecondInputColumnName is { } second ? [text, BertInputs.Resolve(inputSchema, second)] : [text];
+        var added = new List<DataViewSchema.DetachedColumn>
+        {
+            new(owner.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, owner.Dimension)),
+        };
+        var roles = new List<BertOutput> { BertOutput.Embedding };
+        if (options.TruncatedTokensColumnName is { } truncated)
+        {
+            added.Add(new DataViewSchema.DetachedColumn(truncated, NumberDataViewType.Int32));
+            roles.Add(BertOutput.TruncatedTokens);
+        }
+
+        if (options.TokenCountColumnName is { } count)
+        {
+            added.Add(new DataViewSchema.DetachedColumn(count, NumberDataViewType.Int32));
+            roles.Add(BertOutput.TokenCount);
+        }
+
+        return new BertColumnMapper(inputSchema, owner, inputs, [.. added], [.. roles]);
+    }
+
+    protected override IEnumerable<int> GetInputColumns(int added) => _inputs;
+
+    protected internal override DataViewRowCursor CreateCursor(DataViewRowCursor input, bool[] active)
+    {
+        for (int i = 0; i < active.Length; i++)
+        {
+            if (active[i] && SourceOf(OutputSchema[i]) < 0)
+            {
+                return new BertBatchingCursor(this, input, active);
+            }
+        }
+
+        return base.CreateCursor(input, active);
+    }
+
+    /// <summary>Reads the current row's text (and second text) as the tokenizer takes them.</summary>
+    internal Func<(string Text, string? Second)> TextReader(DataViewRow input)
+    {
+        var text = input.GetGetter<ReadOnlyMemory<char>>(input.Schema[TextColumn]);
+        var second = SecondColumn >= 0 ? input.GetGetter<ReadOnlyMemory<char>>(input.Schema[SecondColumn]) : null;
+        ReadOnlyMemory<char> a = default, b = default;
+        return () =>
+        {
+            text(ref a);
+            if (second is null)
+            {
+                return (TextValues.AsString(a), null);
+            }
+
+            second(ref b);
+            return (TextValues.AsString(a), TextValues.AsString(b));
+        };
+    }
+
+    /// <summary>The tokens of every model input (chunk) from <paramref name="firstSequence"/> on: one row's when it was tokenized last.</summary>
+    internal static int TokenCount(BertTokenizedRows rows, int firstSequence)
+    {
+        int sum = 0;
+        for (int s = firstSequence; s < rows.SequenceCount; s++)
+        {
+            sum += rows.Length(s);
+        }
+
+        return sum;
+    }
+
+    /// <summary>The single-row path: each call tokenizes the current row and, for the embedding, runs a batch of one.</summary>
+    protected override Delegate CreateGetter(DataViewRow input, int added)
+    {
+        var read = TextReader(input);
+        var rows = new BertTokenizedRows();
+        var owner = Owner;
+        var token = owner.Options.CancellationToken;
+        if (Roles[added] != BertOutput.Embedding)
+        {
+            bool dropped = Roles[added] == BertOutput.TruncatedTokens;
+            return (ValueGetter<int>)((ref int value) =>
+            {
+                var (text, second) = read();
+                rows.Clear();
+                owner.Tokenizer.Tokenize(text, second, rows);
+                value = dropped ? rows.DroppedTokens(0) : TokenCount(rows, 0);
+            });
+        }
+
+        int dimension = owner.Dimension;
+        return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
+        {
+            var (text, second) = read();
+            rows.Clear();
+            owner.Tokenizer.Tokenize(text, second, rows);
+            var editor = VBufferEditor.Create(ref value, dimension);
+            owner.Batcher.Score(rows, editor.Values, token);
+            value = editor.Commit();
+        });
+    }
+}

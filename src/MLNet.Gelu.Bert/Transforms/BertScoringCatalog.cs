@@ -1,0 +1,69 @@
+using Microsoft.ML;
+using MLNet.Gelu.Bert.Models;
+using MLNet.Gelu.Bert.Transforms;
+
+namespace MLNet.Gelu;
+
+/// <summary>Catalog methods that add BERT scoring to ML.NET: <c>mlContext.Transforms.ScoreBert(...)</c>.</summary>
+public static class BertScoringCatalog
+{
+    /// <summary>
+    /// Creates a <see cref="BertScoringEstimator"/> that embeds the text column <paramref name="inputColumnName"/> with a BERT
+    /// model and writes one vector per row to <paramref name="outputColumnName"/>.
+    /// </summary>
+    /// <param name="catalog">The transform catalog (<c>mlContext.Transforms</c>).</param>
+    /// <param name="outputColumnName">Name of the embedding column (<c>Vector&lt;Single, H&gt;</c>, H the model's hidden size).</param>
+    /// <param name="inputColumnName">Name of the text column (<c>ReadOnlyMemory&lt;char&gt;</c>, <c>string</c> in your classes). Null text is scored as empty text.</param>
+    /// <param name="options">Model, pooling, truncation, batching, execution provider, activation rewrite, extra columns; see <see cref="BertScoringOptions"/>.</param>
+    /// <returns>The estimator; fit it to get a transformer, and dispose the transformer when done.</returns>
+    /// <remarks>
+    /// <format type="text/markdown"><![CDATA[
+    /// ### Estimator characteristics
+    /// |  |  |
+    /// | -- | -- |
+    /// | Does this estimator need to look at the data to train its parameters? | No |
+    /// | Input column data type | Text (`ReadOnlyMemory<char>`); optionally a second text column for sentence pairs |
+    /// | Output column data type | Known-size vector of `Single` (384 for the default all-MiniLM-L6-v2); optionally an `Int32` truncated-tokens column |
+    /// | Required NuGet in the app | `Microsoft.ML.OnnxRuntime` (CPU) or `Microsoft.ML.OnnxRuntime.Gpu.Linux` 1.31.0 (CUDA), never both |
+    /// | Saved as | Model, vocabulary and options in the zip through `SaveWithActivations`; restored by `LoadWithActivations` |
+    ///
+    /// Cursors read `WindowSize` rows ahead, sort them by token count, run batches under `TokenBudget` and serve rows in
+    /// input order: each embedding equals the row scored alone (within 1e-5). A `PredictionEngine` scores one row at a time;
+    /// it disposes its model when disposed unless created with `new PredictionEngineOptions { OwnsTransformer = false }`.
+    /// Texts longer than the model's limit are truncated (count the dropped word pieces with `TruncatedTokensColumnName`)
+    /// or chunked (`LongText = Chunk`). Only load models from trusted sources: ONNX Runtime executes the graph as given.
+    /// ]]></format>
+    /// </remarks>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">A column name is empty, or the options contradict each other (chunking with pairs).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; or, at Fit/GetOutputSchema, an input column is missing or not text.</exception>
+    /// <example>
+    /// <code language="csharp"><![CDATA[
+    /// var data = mlContext.Data.LoadFromEnumerable(new[] { new { Text = "A cat sits." }, new { Text = "A dog runs." } });
+    /// using var model = mlContext.Transforms.ScoreBert("Embedding", "Text", new BertScoringOptions()).Fit(data);
+    /// var embeddings = mlContext.Data.CreateEnumerable<Row>(model.Transform(data), reuseRowObject: false);
+    /// ]]></code>
+    /// See samples/QuickStart.
+    /// </example>
+    public static BertScoringEstimator ScoreBert(this TransformsCatalog catalog, string outputColumnName, string inputColumnName, BertScoringOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(options);
+        return new BertScoringEstimator(outputColumnName, inputColumnName, options);
+    }
+
+    /// <summary>
+    /// Creates a <see cref="BertScoringEstimator"/> that embeds <paramref name="inputColumnName"/> with <paramref name="model"/>
+    /// and default options (see <see cref="ScoreBert(TransformsCatalog, string, string, BertScoringOptions)"/>).
+    /// </summary>
+    /// <param name="catalog">The transform catalog (<c>mlContext.Transforms</c>).</param>
+    /// <param name="outputColumnName">Name of the embedding column.</param>
+    /// <param name="inputColumnName">Name of the text column.</param>
+    /// <param name="model">The model; <see langword="null"/> for the embedded all-MiniLM-L6-v2.</param>
+    /// <returns>The estimator.</returns>
+    public static BertScoringEstimator ScoreBert(this TransformsCatalog catalog, string outputColumnName, string inputColumnName, BertModel? model = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new BertScoringEstimator(outputColumnName, inputColumnName, new BertScoringOptions { Model = model });
+    }
+}

@@ -1,0 +1,145 @@
+using System.IO.Compression;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Gelu.Bert.Batching;
+using MLNet.Gelu.Bert.Graphs;
+using MLNet.Gelu.Bert.Models;
+using MLNet.Gelu.Bert.Sessions;
+using MLNet.Gelu.Bert.Tokenization;
+using MLNet.Gelu.Persistence;
+
+namespace MLNet.Gelu.Bert.Transforms;
+
+/// <summary>
+/// Scores a text column with a BERT model: one <c>Vector&lt;Single, H&gt;</c> embedding per row, H being the model's
+/// hidden size. Created by <c>mlContext.Transforms.ScoreBert(...)</c> (<see cref="BertScoringEstimator.Fit"/>). Owns one
+/// ONNX Runtime session shared by every cursor and prediction engine: dispose the transformer when done.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A cursor reads <see cref="BertScoringOptions.WindowSize"/> rows ahead, tokenizes them, sorts them by length, cuts
+/// batches under <see cref="BertScoringOptions.TokenBudget"/>, runs each batch once and serves the rows back in input
+/// order with their pass-through columns (buffered per window). Every embedding equals the one the row gets alone
+/// (within 1e‑5). A prediction engine (<see cref="GetRowToRowMapper"/>) scores one row at a time.
+/// </para>
+/// <para>
+/// Thread safety: the transformer may be shared; cursors, rows and prediction engines are not thread-safe (one per
+/// thread). Saving: use <see cref="GeluModelOperations.SaveWithActivations(ModelOperationsCatalog, ITransformer, DataViewSchema?, string)"/>
+/// and <see cref="GeluModelOperations.LoadWithActivations(ModelOperationsCatalog, string, out DataViewSchema)"/>, which store
+/// the ONNX model, vocabulary and options in the zip. Plain <c>mlContext.Model.Load</c> of such a file fails with a
+/// message naming <c>LoadWithActivations</c>.
+/// </para>
+/// </remarks>
+public sealed class BertScoringTransformer : IArchivedTransformer, IDisposable
+{
+    internal BertScoringTransformer(string outputColumnName, string inputColumnName, BertScoringOptions options)
+    {
+        OutputColumnName = outputColumnName;
+        InputColumnName = inputColumnName;
+        Options = options;
+        SourceModel = options.Model ?? BertModel.AllMiniLmL6V2();
+        var model = SourceModel.WithSettings(options.EffectiveSettings(SourceModel));
+        if (options.Activation is { } activation)
+        {
+            Rewrite = ActivationGraphRewriter.Rewrite(model.OnnxBytes, activation);
+            if (Rewrite.Rewritten.Count == 0)
+            {
+                throw new ArgumentException(
+                    $"BertScoringOptions.Activation = {activation}, but the model {model.Name} has no activation the rewriter recognizes ({Rewrite.Before.Sites.Count} sites). " +
+                    "Leave Activation null to run the model as it is.", nameof(options));
+            }
+
+            model = model.WithOnnx(Rewrite.ToByteArray(), $"{model.Name} ({activation})");
+        }
+
+        Model = model;
+        Tokenizer = new BertTextTokenizer(model, options.TokenizerOptions());
+        Session = new BertSession(model, options.SessionOptions());
+        try
+        {
+            Batcher = new BertBatcher(Session, options.BatchingOptions());
+
+            // Built now so that saving cannot fail halfway through writing a model file.
+            Surrogate = BertSurrogate.Create(outputColumnName, inputColumnName, options, Session.Dimension);
+        }
+        catch
+        {
+            Session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The embedding column.</summary>
+    public string OutputColumnName { get; }
+
+    /// <summary>The text column.</summary>
+    public string InputColumnName { get; }
+
+    /// <summary>The options the transformer was created with.</summary>
+    public BertScoringOptions Options { get; }
+
+    /// <summary>The model as given (before setting overrides and any activation rewrite).</summary>
+    public BertModel SourceModel { get; }
+
+    /// <summary>The model the session runs: the overrides applied and, with <see cref="BertScoringOptions.Activation"/>, the graph rewritten.</summary>
+    public BertModel Model { get; }
+
+    /// <summary>What the activation rewrite changed, or <see langword="null"/> when <see cref="BertScoringOptions.Activation"/> is null.</summary>
+    public ActivationRewriteResult? Rewrite { get; }
+
+    /// <summary>The ONNX Runtime session (its <see cref="BertSession.ExecutionProvider"/> says where the model runs after any fallback).</summary>
+    public BertSession Session { get; }
+
+    /// <summary>The embedding size H of the output column.</summary>
+    public int Dimension => Session.Dimension;
+
+    /// <summary>Always <see langword="true"/>: prediction engines score one row at a time.</summary>
+    public bool IsRowToRowMapper => true;
+
+    internal BertTextTokenizer Tokenizer { get; }
+
+    internal BertBatcher Batcher { get; }
+
+    internal ITransformer Surrogate { get; }
+
+    string IArchivedTransformer.Kind => "BertScoring";
+
+    Type IArchivedTransformer.RestorerType => typeof(BertScoringArchive);
+
+    /// <summary>Returns the output schema: the input columns, the embedding column (and the truncated-tokens column when asked for).</summary>
+    /// <param name="inputSchema">The schema of the data to score.</param>
+    /// <returns>The output schema.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An input column is missing or is not text; the message names it and its type.</exception>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Bind(inputSchema).OutputSchema;
+
+    /// <summary>Returns a row-to-row mapper that scores each row on its own (used by prediction engines).</summary>
+    /// <param name="inputSchema">The schema of the rows.</param>
+    /// <returns>The mapper.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An input column is missing or is not text.</exception>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => Bind(inputSchema);
+
+    /// <summary>Scores lazily: cursors read windows of rows and score them in length-sorted batches.</summary>
+    /// <param name="input">The data to score.</param>
+    /// <returns>The input's columns plus the output column(s).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An input column is missing or is not text.</exception>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Bind(input.Schema).Transform(input);
+    }
+
+    /// <summary>Frees the ONNX Runtime session.</summary>
+    public void Dispose() => Session.Dispose();
+
+    /// <summary>Saves the stand-in (see the remarks on <see cref="BertScoringTransformer"/>).</summary>
+    /// <param name="ctx">The save context ML.NET passes in.</param>
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)Surrogate).Save(ctx);
+
+    void IArchivedTransformer.WriteTo(ZipArchive archive, string folder) => BertScoringArchive.Write(this, archive, folder);
+
+    private BertColumnMapper Bind(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        return BertColumnMapper.Bind(inputSchema, this);
+    }
+}

@@ -1,0 +1,90 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Gelu.Bert.Tests.Support;
+using MLNet.Gelu.Bert.Transforms;
+using MLNet.Gelu.Tests.TestSupport;
+
+namespace MLNet.Gelu.Bert.Tests.Transforms;
+
+public class ScoringSaveLoadTests
+{
+    private static readonly IDataView Data = Scoring.Texts("A cat sits on the mat.", null, "Stocks fell sharply today.", string.Concat(Enumerable.Repeat("long text ", 200)));
+
+    [Fact]
+    public void Library_loader_restores_the_transformer_with_identical_outputs()
+    {
+        var loaded = TransformerChecks.CheckSaveLoad(
+            Scoring.SmallWindow, Data, relativeTolerance: 0,
+            save: (ml, model, schema, stream) => ml.Model.SaveWithActivations(model, schema, stream),
+            load: (ml, stream) => ml.Model.LoadWithActivations(stream, out _));
+        using var restored = Assert.IsType<BertScoringTransformer>(loaded);
+        Assert.Equal("Dropped", restored.Options.TruncatedTokensColumnName);
+        Assert.Equal(5, restored.Options.WindowSize);
+        Assert.Equal(Scoring.SmallWindow.Model.Settings, restored.Model.Settings);
+    }
+
+    [Fact]
+    public void A_chain_with_an_activation_transform_and_an_activation_rewrite_round_trips_through_a_file()
+    {
+        using var folder = new TempDirectory();
+        var path = Path.Combine(folder.Path, "model.zip");
+        var pipeline = Scoring.Ml.Transforms.ScoreBert("Embedding", "Text", Scoring.Options with { Activation = Activation.GeluTanh })
+            .Append(Scoring.Ml.Transforms.ApplyActivation("Hidden", "Embedding", Activation.Silu));
+        var model = pipeline.Fit(Data);
+        try
+        {
+            Scoring.Ml.Model.SaveWithActivations(model, Data.Schema, path);
+            var loaded = Scoring.Ml.Model.LoadWithActivations(path, out var schema);
+            var chain = Assert.IsType<TransformerChain<ITransformer>>(loaded);
+            using var bert = Assert.IsType<BertScoringTransformer>(chain.First());
+            Assert.Equal(Activation.GeluTanh, bert.Options.Activation);
+            Assert.IsType<ActivationTransformer>(chain.Last());
+            Assert.Equal("Text", schema.Single().Name);
+            DataViewValues.AssertEqual(DataViewValues.Read(model.Transform(Data)), DataViewValues.Read(loaded.Transform(Data)), 0);
+        }
+        finally
+        {
+            ((IDisposable)model.First()).Dispose();
+        }
+    }
+
+    [Fact]
+    public void Plain_ML_NET_load_fails_with_a_message_naming_the_library_loader()
+    {
+        using var stream = new MemoryStream();
+        Scoring.Ml.Model.SaveWithActivations(Scoring.SmallWindow, Data.Schema, stream);
+        stream.Position = 0;
+        var error = Record.Exception(() => new MLContext().Model.Load(stream, out _));
+        Assert.NotNull(error);
+        Assert.Contains("LoadWithActivations", Messages(error), StringComparison.Ordinal);
+
+        using var plain = new MemoryStream();
+        Scoring.Ml.Model.Save(Scoring.SmallWindow, Data.Schema, plain);
+        plain.Position = 0;
+        error = Record.Exception(() => new MLContext().Model.Load(plain, out _));
+        Assert.NotNull(error);
+        Assert.Contains("LoadWithActivations", Messages(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_plain_save_has_no_model_bytes_so_the_library_loader_fails_clearly_too()
+    {
+        using var plain = new MemoryStream();
+        Scoring.Ml.Model.Save(Scoring.SmallWindow, Data.Schema, plain);
+        plain.Position = 0;
+        var error = Record.Exception(() => new MLContext().Model.LoadWithActivations(plain, out _));
+        Assert.NotNull(error);
+        Assert.Contains("LoadWithActivations", Messages(error), StringComparison.Ordinal);
+    }
+
+    private static string Messages(Exception error)
+    {
+        var text = new System.Text.StringBuilder();
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            text.AppendLine(e.Message);
+        }
+
+        return text.ToString();
+    }
+}
