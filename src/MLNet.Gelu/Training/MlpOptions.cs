@@ -230,6 +230,13 @@ public sealed class MlpOptions
     }
 
     /// <summary>Re-checks what may have changed since it was set (the contents of <see cref="HiddenLayerSizes"/>).</summary>
+    internal MlpOptions Clone()
+    {
+        var copy = (MlpOptions)MemberwiseClone();
+        copy.hiddenLayerSizes = (int[])hiddenLayerSizes.Clone();
+        return copy;
+    }
+
     internal void Validate() => CheckHiddenLayerSizes(hiddenLayerSizes);
 
     /// <summary>The thread count training uses.</summary>
