@@ -6,8 +6,9 @@ using MLNet.Gelu.Persistence;
 namespace MLNet.Gelu;
 
 /// <summary>
-/// Saves and loads models that contain <see cref="ActivationTransformer"/>s: <c>mlContext.Model.SaveWithActivations(...)</c>
-/// and <c>mlContext.Model.LoadWithActivations(...)</c>.
+/// Saves and loads models that contain <see cref="ActivationTransformer"/>s or MLP prediction transformers
+/// (<see cref="Training.MlpMulticlassPredictionTransformer"/>, <see cref="Training.MlpBinaryPredictionTransformer"/>):
+/// <c>mlContext.Model.SaveWithActivations(...)</c> and <c>mlContext.Model.LoadWithActivations(...)</c>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -18,6 +19,13 @@ namespace MLNet.Gelu;
 /// sits; <see cref="LoadWithActivations(ModelOperationsCatalog, string, out DataViewSchema)"/> reads it and puts the
 /// native transformers back (bit-identical outputs, full speed). A model saved with plain <c>Model.Save</c> has no
 /// manifest: <c>LoadWithActivations</c> then returns it as ML.NET loads it.
+/// </para>
+/// <para>
+/// An MLP transformer saves as ML.NET's <c>ApplyOnnxModel</c> over an ONNX graph of the network, followed by ML.NET's
+/// own prediction head and a <c>DropColumns</c>: plain <c>Model.Load</c> returns a working model (outputs within about
+/// 1e‑5 of the original; one ONNX Runtime call per row) that needs the package <c>Microsoft.ML.OnnxRuntime</c>, and so
+/// does saving. The manifest also carries the network's parameters, so <c>LoadWithActivations</c> returns the native
+/// transformer with identical outputs.
 /// </para>
 /// <para>
 /// Saving is safe: the model is checked first, then written to a temporary file beside the target and renamed over
@@ -143,7 +151,7 @@ public static class GeluModelOperations
 
         stream.Position = start;
         var model = catalog.Load(stream, out inputSchema);
-        return manifest is null ? model : Restore(model, manifest, source);
+        return manifest is null ? model : MlpManifest.Restore(Restore(model, manifest, source), manifest, source);
     }
 
     private static ITransformer Restore(ITransformer model, ModelManifest manifest, string source)
@@ -183,6 +191,7 @@ public static class GeluModelOperations
         }
 
         var manifest = new ModelManifest();
+        MlpManifest.Describe(model, manifest);
         foreach (var (path, transformer) in ModelTree.Find<ActivationTransformer>(model))
         {
             manifest.Activations.Add(new ModelManifest.ActivationEntry

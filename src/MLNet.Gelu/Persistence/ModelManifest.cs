@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace MLNet.Gelu.Persistence;
 
 /// <summary>
-/// What a model zip saved by this library holds beyond ML.NET's own entries: for each activation transformer, where it
+/// What a model zip saved by this library holds beyond ML.NET's own entries: for each activation or MLP transformer, where it
 /// sits in the transformer tree and how to rebuild it. ML.NET ignores the extra entry.
 /// </summary>
 internal sealed class ModelManifest
@@ -32,6 +32,13 @@ internal sealed class ModelManifest
     /// <summary>The activation transformers, in tree order.</summary>
     public List<ActivationEntry> Activations { get; set; } = [];
 
+    /// <summary>The MLP prediction transformers in the model, saved as ONNX surrogates.</summary>
+    public List<MlpEntry> Mlps { get; set; } = [];
+
+    /// <summary>Binary parts written beside the manifest, by zip entry name (the MLP parameters).</summary>
+    [JsonIgnore]
+    internal Dictionary<string, byte[]> Attachments { get; } = new(StringComparer.Ordinal);
+
     internal sealed class ActivationEntry
     {
         /// <summary>Indices from the root model down through nested <c>TransformerChain</c>s; empty when the model itself is the transformer.</summary>
@@ -52,11 +59,31 @@ internal sealed class ModelManifest
         public bool Vector { get; set; }
     }
 
+    /// <summary>Where an MLP transformer is and what it needs to come back: its kind, feature column, parameters entry.</summary>
+    internal sealed class MlpEntry
+    {
+        public int[] Path { get; set; } = [];
+
+        public bool Binary { get; set; }
+
+        public string FeatureColumn { get; set; } = string.Empty;
+
+        public string Parameters { get; set; } = string.Empty;
+    }
+
     internal void WriteTo(ZipArchive archive)
     {
         var entry = archive.CreateEntry(EntryName, CompressionLevel.Optimal);
-        using var stream = entry.Open();
-        JsonSerializer.Serialize(stream, this, Json);
+        using (var stream = entry.Open())
+        {
+            JsonSerializer.Serialize(stream, this, Json);
+        }
+
+        foreach (var (name, bytes) in Attachments)
+        {
+            using var attachment = archive.CreateEntry(name, CompressionLevel.Optimal).Open();
+            attachment.Write(bytes);
+        }
     }
 
     /// <summary>Reads the manifest of <paramref name="archive"/>, or <see langword="null"/> when it has none (a plain ML.NET save).</summary>
@@ -85,6 +112,16 @@ internal sealed class ModelManifest
             throw new InvalidDataException(
                 $"The entry '{EntryName}' of {source} has manifest format {manifest?.Format.ToString() ?? "null"}; this version of MLNet.Gelu reads format {CurrentFormat}. " +
                 "Load it with plain mlContext.Model.Load, or with the MLNet.Gelu version that saved it.");
+        }
+
+        foreach (var mlp in manifest.Mlps)
+        {
+            var part = archive.GetEntry(mlp.Parameters) ?? throw new InvalidDataException(
+                $"The manifest of {source} names MLP parameters '{mlp.Parameters}', but the file has no such entry. Load it with plain mlContext.Model.Load.");
+            using var stream = part.Open();
+            using var bytes = new MemoryStream();
+            stream.CopyTo(bytes);
+            manifest.Attachments[mlp.Parameters] = bytes.ToArray();
         }
 
         return manifest;
