@@ -153,6 +153,19 @@ public class MlpMulticlassTrainerTests
         }
     }
 
+    [Fact]
+    public void Simple_overload_trains_and_the_transformer_passes_the_shared_estimator_checks()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = MlpTestData.Iris(ml);
+        var trainer = ml.MulticlassClassification.Trainers.Mlp(hiddenLayerSizes: [8], activation: Activation.GeluTanh);
+        var model = TestSupport.TransformerChecks.CheckEstimator(trainer, data);
+        Assert.Equal([8], model.Model.HiddenLayerSizes);
+        Assert.Equal(Activation.GeluTanh, model.Model.Activation);
+        Assert.Equal("Features", model.FeatureColumnName);
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 4), model.FeatureColumnType);
+    }
+
     private sealed class IrisPrediction
     {
         public float[] Score { get; set; } = [];
