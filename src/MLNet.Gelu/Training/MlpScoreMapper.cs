@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Gelu.Transforms.RowMapping;
@@ -14,6 +15,7 @@ internal sealed class MlpScoreMapper : ColumnMapper
     private readonly MlpModelParameters _model;
     private readonly int _features;
     private readonly string[] _names;
+    private readonly ConditionalWeakTable<DataViewRowCursor, RowLogits> _shared = [];
 
     internal MlpScoreMapper(DataViewSchema inputSchema, MlpModelParameters model, int features, DataViewSchema.DetachedColumn[] added)
         : base(inputSchema, added)
@@ -27,16 +29,14 @@ internal sealed class MlpScoreMapper : ColumnMapper
 
     protected override Delegate CreateGetter(DataViewRow input, int added)
     {
-        var source = input.GetGetter<VBuffer<float>>(input.Schema[_features]);
-        var row = default(VBuffer<float>);
-        var x = new float[_model.InputCount];
-        var z = new float[_model.ClassCount];
-        void Logits()
-        {
-            source(ref row);
-            row.CopyTo(x);
-            _model.ComputeLogits(x, z);
-        }
+        // A cursor's getters share one forward pass per row (its position only grows); a single row, as a prediction
+        // engine passes, may change its values without moving, so each of its getters computes afresh.
+        var logits = input is DataViewRowCursor cursor
+            ? _shared.GetValue(cursor, c => new RowLogits(_model, c, _features))
+            : new RowLogits(_model, input, _features);
+        var z = logits.Values;
+        var p = new float[z.Length];
+        void Logits() => logits.Compute();
 
         bool binary = _model.ClassCount == 2 && _names.Contains("Probability");
         return (_names[added], binary) switch
@@ -51,8 +51,8 @@ internal sealed class MlpScoreMapper : ColumnMapper
             ("PredictedLabel", false) => (ValueGetter<uint>)((ref uint value) =>
             {
                 Logits();
-                SoftmaxCrossEntropy.Softmax(z, z, 1, z.Length);
-                value = (uint)ArgMax(z) + 1;
+                SoftmaxCrossEntropy.Softmax(z, p, 1, z.Length);
+                value = (uint)ArgMax(p) + 1;
             }),
             ("Score", true) => (ValueGetter<float>)((ref float value) =>
             {
@@ -71,6 +71,29 @@ internal sealed class MlpScoreMapper : ColumnMapper
             }),
             _ => throw new InvalidOperationException($"The MLP scorer does not produce column '{_names[added]}'."),
         };
+    }
+
+    private sealed class RowLogits(MlpModelParameters model, DataViewRow row, int features)
+    {
+        private readonly ValueGetter<VBuffer<float>> _source = row.GetGetter<VBuffer<float>>(row.Schema[features]);
+        private readonly float[] _x = new float[model.InputCount];
+        private VBuffer<float> _buffer;
+        private long _position = -1;
+
+        internal float[] Values { get; } = new float[model.ClassCount];
+
+        internal void Compute()
+        {
+            if (row is DataViewRowCursor && row.Position == _position && _position >= 0)
+            {
+                return;
+            }
+
+            _source(ref _buffer);
+            _buffer.CopyTo(_x);
+            model.ComputeLogits(_x, Values);
+            _position = row.Position;
+        }
     }
 
     // The form of ML.NET's Platt calibrator with slope −1 and offset 0, so the native and saved models agree.
