@@ -9,7 +9,7 @@ public class MlpMulticlassTrainerTests(ITestOutputHelper output)
 {
     private static MlpOptions IrisOptions(int seed = 3) => new()
     {
-        HiddenLayerSizes = [16], Epochs = 60, BatchSize = 16, LearningRate = 0.01, Seed = seed, NumberOfThreads = 1,
+        HiddenLayerSizes = [16], Epochs = 100, BatchSize = 16, LearningRate = 0.01, Seed = seed, NumberOfThreads = 1,
     };
 
     [Fact]
@@ -71,7 +71,7 @@ public class MlpMulticlassTrainerTests(ITestOutputHelper output)
         Assert.True(metrics.MicroAccuracy >= 0.9, $"Test accuracy {metrics.MicroAccuracy:P2}.");
 
         var epochs = lines.Where(l => l.Contains("MLP epoch", StringComparison.Ordinal)).ToArray();
-        Assert.Equal(60, epochs.Length);
+        Assert.Equal(100, epochs.Length);
         Assert.Contains("validation loss", epochs[^1], StringComparison.Ordinal);
         Assert.Contains(lines, l => l.Contains("hidden layers [16]", StringComparison.Ordinal));
     }
