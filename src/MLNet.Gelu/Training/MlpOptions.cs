@@ -158,8 +158,10 @@ public sealed class MlpOptions
     }
 
     /// <summary>
-    /// Seed of every random choice (initial weights, validation split, shuffling, dropout). Default null: a different seed
-    /// on each run. With a seed, the same data and options give bit-identical weights on the same machine.
+    /// Seed of every random choice (initial weights, validation split, shuffling, dropout). Default null: the trainers
+    /// draw one from the <c>MLContext</c>'s random source, so <c>new MLContext(seed: n)</c> makes runs repeatable (and an
+    /// unseeded context makes each run differ). With a seed, the same data and options give bit-identical weights on the
+    /// same machine.
     /// </summary>
     public int? Seed { get; set; }
 

@@ -83,6 +83,44 @@ public class MlpBinaryTrainerTests(ITestOutputHelper output)
         Assert.Equal(Run(1), Run(2));
     }
 
+    [Fact]
+    public void Prediction_engine_scores_each_row_afresh_and_agrees_with_transform()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = IsVirginica(ml);
+        var model = ml.BinaryClassification.Trainers.Mlp(Options()).Fit(data);
+        var expected = model.Transform(data).GetColumn<float>("Probability").ToArray();
+        using var engine = ml.Model.CreatePredictionEngine<VirginicaRow, VirginicaPrediction>(model, new PredictionEngineOptions { OwnsTransformer = false });
+        var rows = ml.Data.CreateEnumerable<VirginicaRow>(data, reuseRowObject: false).ToArray();
+        for (int i = 0; i < rows.Length; i += 5)
+        {
+            var prediction = engine.Predict(rows[i]);
+            Assert.Equal(expected[i], prediction.Probability);
+            Assert.Equal(prediction.Score > 0, prediction.PredictedLabel);
+        }
+
+        Assert.Contains(true, rows.Select(r => engine.Predict(r).PredictedLabel));
+        Assert.Contains(false, rows.Select(r => engine.Predict(r).PredictedLabel));
+    }
+
+    [Fact]
+    public void Progress_is_reported_and_cancellation_stops_fit()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = IsVirginica(ml);
+        var epochs = new List<int>();
+        var options = Options();
+        options.Epochs = 5;
+        options.Progress = new SynchronousProgress(p => epochs.Add(p.Epoch));
+        ml.BinaryClassification.Trainers.Mlp(options).Fit(data);
+        Assert.Equal([1, 2, 3, 4, 5], epochs);
+
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        options.CancellationToken = cancelled.Token;
+        Assert.ThrowsAny<OperationCanceledException>(() => ml.BinaryClassification.Trainers.Mlp(options).Fit(data));
+    }
+
     internal static IDataView IsVirginica(MLContext ml)
     {
         var rows = Datasets.Iris.Load().Select(f => new VirginicaRow
@@ -100,5 +138,19 @@ public class MlpBinaryTrainerTests(ITestOutputHelper output)
         public float[] Features { get; set; } = [];
 
         public bool Label { get; set; }
+    }
+
+    internal sealed class VirginicaPrediction
+    {
+        public float Score { get; set; }
+
+        public float Probability { get; set; }
+
+        public bool PredictedLabel { get; set; }
+    }
+
+    private sealed class SynchronousProgress(Action<MlpProgress> report) : IProgress<MlpProgress>
+    {
+        public void Report(MlpProgress value) => report(value);
     }
 }
