@@ -6,9 +6,9 @@ using MLNet.Gelu.Persistence;
 namespace MLNet.Gelu;
 
 /// <summary>
-/// Saves and loads models that contain this library's transformers (<see cref="ActivationTransformer"/>s, and the BERT
-/// scoring transformers of MLNet.Gelu.Bert): <c>mlContext.Model.SaveWithActivations(...)</c> and
-/// <c>mlContext.Model.LoadWithActivations(...)</c>.
+/// Saves and loads models that contain this library's transformers (<see cref="ActivationTransformer"/>s, MLP
+/// prediction transformers, and the BERT scoring transformers of MLNet.Gelu.Bert):
+/// <c>mlContext.Model.SaveWithActivations(...)</c> and <c>mlContext.Model.LoadWithActivations(...)</c>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -23,8 +23,12 @@ namespace MLNet.Gelu;
 /// <para>
 /// Transformers whose state does not fit ML.NET's format (a BERT scoring transformer's ONNX model, vocabulary and
 /// options) write their own entries under <c>MLNet.Gelu/&lt;kind&gt;/</c>, listed in the same manifest, and are restored
-/// by their library. Their ML.NET stand-in cannot compute, so plain <c>Model.Load</c> of such a file fails with a
-/// message naming <c>LoadWithActivations</c>.
+/// by their library. A BERT scorer's ML.NET stand-in cannot compute, so plain <c>Model.Load</c> of such a file fails
+/// with a message naming <c>LoadWithActivations</c>. An MLP's stand-in is ML.NET's <c>ApplyOnnxModel</c> over an ONNX
+/// graph of the network, followed by ML.NET's own prediction head: plain <c>Model.Load</c> returns a working model
+/// (outputs within about 1e‑5 of the original; one ONNX Runtime call per row) that needs the package
+/// <c>Microsoft.ML.OnnxRuntime</c>, and so does saving; its entries carry the network's parameters, so
+/// <c>LoadWithActivations</c> returns the native transformer with identical outputs.
 /// </para>
 /// <para>
 /// Saving is safe: the model is checked first, then written to a temporary file beside the target and renamed over

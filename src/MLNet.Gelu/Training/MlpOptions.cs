@@ -158,8 +158,10 @@ public sealed class MlpOptions
     }
 
     /// <summary>
-    /// Seed of every random choice (initial weights, validation split, shuffling, dropout). Default null: a different seed
-    /// on each run. With a seed, the same data and options give bit-identical weights on the same machine.
+    /// Seed of every random choice (initial weights, validation split, shuffling, dropout). Default null: the trainers
+    /// draw one from the <c>MLContext</c>'s random source, so <c>new MLContext(seed: n)</c> makes runs repeatable (and an
+    /// unseeded context makes each run differ). With a seed, the same data and options give bit-identical weights on the
+    /// same machine.
     /// </summary>
     public int? Seed { get; set; }
 
@@ -230,6 +232,13 @@ public sealed class MlpOptions
     }
 
     /// <summary>Re-checks what may have changed since it was set (the contents of <see cref="HiddenLayerSizes"/>).</summary>
+    internal MlpOptions Clone()
+    {
+        var copy = (MlpOptions)MemberwiseClone();
+        copy.hiddenLayerSizes = (int[])hiddenLayerSizes.Clone();
+        return copy;
+    }
+
     internal void Validate() => CheckHiddenLayerSizes(hiddenLayerSizes);
 
     /// <summary>The thread count training uses.</summary>

@@ -42,7 +42,7 @@ public sealed class SeparateProcessLoadTests : IDisposable
         }
     }
 
-    private static string[] Run(params string[] arguments)
+    internal static string[] Run(params string[] arguments)
     {
         string app = typeof(SeparateProcessLoadTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "LoadCheckAssembly").Value!;

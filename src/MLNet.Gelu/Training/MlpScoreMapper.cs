@@ -1,0 +1,115 @@
+using System.Runtime.CompilerServices;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Gelu.Transforms.RowMapping;
+
+namespace MLNet.Gelu.Training;
+
+/// <summary>
+/// Adds the prediction columns of an MLP to each row: multiclass <c>Score</c> (class probabilities) and
+/// <c>PredictedLabel</c> (key of the most probable class); binary <c>Score</c> (z1 − z0), <c>Probability</c> and
+/// <c>PredictedLabel</c> (Score &gt; 0). Types and annotations are those of the equivalent ML.NET prediction head.
+/// </summary>
+internal sealed class MlpScoreMapper : ColumnMapper
+{
+    private readonly MlpModelParameters _model;
+    private readonly int _features;
+    private readonly string[] _names;
+    private readonly ConditionalWeakTable<DataViewRowCursor, RowLogits> _shared = [];
+
+    internal MlpScoreMapper(DataViewSchema inputSchema, MlpModelParameters model, int features, DataViewSchema.DetachedColumn[] added)
+        : base(inputSchema, added)
+    {
+        _model = model;
+        _features = features;
+        _names = added.Select(c => c.Name).ToArray();
+    }
+
+    protected override IEnumerable<int> GetInputColumns(int added) => [_features];
+
+    protected override Delegate CreateGetter(DataViewRow input, int added)
+    {
+        // A cursor's getters share one forward pass per row (its position only grows); a single row, as a prediction
+        // engine passes, may change its values without moving, so each of its getters computes afresh.
+        var logits = input is DataViewRowCursor cursor
+            ? _shared.GetValue(cursor, c => new RowLogits(_model, c, _features))
+            : new RowLogits(_model, input, _features);
+        var z = logits.Values;
+        var p = new float[z.Length];
+        void Logits() => logits.Compute();
+
+        bool binary = _model.ClassCount == 2 && _names.Contains("Probability");
+        return (_names[added], binary) switch
+        {
+            ("Score", false) => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
+            {
+                Logits();
+                var editor = VBufferEditor.Create(ref value, z.Length);
+                SoftmaxCrossEntropy.Softmax(z, editor.Values, 1, z.Length);
+                value = editor.Commit();
+            }),
+            ("PredictedLabel", false) => (ValueGetter<uint>)((ref uint value) =>
+            {
+                Logits();
+                SoftmaxCrossEntropy.Softmax(z, p, 1, z.Length);
+                value = (uint)ArgMax(p) + 1;
+            }),
+            ("Score", true) => (ValueGetter<float>)((ref float value) =>
+            {
+                Logits();
+                value = z[1] - z[0];
+            }),
+            ("Probability", true) => (ValueGetter<float>)((ref float value) =>
+            {
+                Logits();
+                value = Sigmoid(z[1] - z[0]);
+            }),
+            ("PredictedLabel", true) => (ValueGetter<bool>)((ref bool value) =>
+            {
+                Logits();
+                value = z[1] - z[0] > 0;
+            }),
+            _ => throw new InvalidOperationException($"The MLP scorer does not produce column '{_names[added]}'."),
+        };
+    }
+
+    private sealed class RowLogits(MlpModelParameters model, DataViewRow row, int features)
+    {
+        private readonly ValueGetter<VBuffer<float>> _source = row.GetGetter<VBuffer<float>>(row.Schema[features]);
+        private readonly float[] _x = new float[model.InputCount];
+        private VBuffer<float> _buffer;
+        private long _position = -1;
+
+        internal float[] Values { get; } = new float[model.ClassCount];
+
+        internal void Compute()
+        {
+            if (row is DataViewRowCursor && row.Position == _position && _position >= 0)
+            {
+                return;
+            }
+
+            _source(ref _buffer);
+            _buffer.CopyTo(_x);
+            model.ComputeLogits(_x, Values);
+            _position = row.Position;
+        }
+    }
+
+    // The form of ML.NET's Platt calibrator with slope −1 and offset 0, so the native and saved models agree.
+    private static float Sigmoid(float score) => (float)(1 / (1 + Math.Exp(-(double)score)));
+
+    private static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+}
