@@ -7,13 +7,15 @@ using ActivationExperiments.Reporting;
 //   dotnet run -c Release --project samples/ActivationExperiments -- --quick   (CI; a few minutes on 2 cores)
 //   dotnet run -c Release --project samples/ActivationExperiments -- --full    (the documented run)
 //   dotnet run -c Release --project samples/ActivationExperiments -- --smoke   (plumbing only, seconds; writes to a temp folder)
-// Options: --only mnist|sentiment, --out FOLDER (default: the repository root for quick/full, a temp folder for smoke).
+// Options: --only mnist|sentiment, --out FOLDER (default: the repository root for quick/full, a temp folder for smoke),
+//   --report results/MODE.json (redraw plots and tables from a finished run's results without training again).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 var settings = ExperimentSettings.Quick;
 string? only = null;
 string? outFolder = null;
+string? reportFrom = null;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -23,10 +25,23 @@ for (int i = 0; i < args.Length; i++)
         case "--smoke": settings = ExperimentSettings.Smoke; break;
         case "--only" when i + 1 < args.Length && args[i + 1] is "mnist" or "sentiment": only = args[++i]; break;
         case "--out" when i + 1 < args.Length: outFolder = args[++i]; break;
+        case "--report" when i + 1 < args.Length: reportFrom = args[++i]; break;
         default:
-            Console.Error.WriteLine($"Unknown or incomplete argument '{args[i]}'. Use --quick | --full | --smoke, --only mnist|sentiment, --out FOLDER.");
+            Console.Error.WriteLine($"Unknown or incomplete argument '{args[i]}'. Use --quick | --full | --smoke, --only mnist|sentiment, --out FOLDER, --report FILE.");
             return 2;
     }
+}
+
+var previous = reportFrom is null ? null : ResultsFile.Read(reportFrom);
+if (previous is not null)
+{
+    settings = previous.Mode switch
+    {
+        "full" => ExperimentSettings.Full,
+        "smoke" => ExperimentSettings.Smoke,
+        _ => ExperimentSettings.Quick,
+    };
+    only = previous.Mnist is null ? "sentiment" : previous.Sentiment is null ? "mnist" : null;
 }
 
 string root = outFolder ?? (settings.Mode == "smoke"
@@ -34,18 +49,20 @@ string root = outFolder ?? (settings.Mode == "smoke"
     : FindRepositoryRoot());
 string docs = Path.Combine(root, "docs");
 Directory.CreateDirectory(docs);
-string command = $"dotnet run -c Release --project samples/ActivationExperiments -- --{settings.Mode}{(only is null ? "" : $" --only {only}")}";
-var started = DateTime.UtcNow;
+string command = previous?.Command ?? $"dotnet run -c Release --project samples/ActivationExperiments -- --{settings.Mode}{(only is null ? "" : $" --only {only}")}";
+var started = previous?.StartedUtc ?? DateTime.UtcNow;
 var clock = Stopwatch.StartNew();
 Console.WriteLine($"{command}: {settings.Mode} mode, {Environment.ProcessorCount} cores, writing to {root}");
-if (settings.Mode != "full")
+if (settings.Mode != "full" && previous is null)
 {
     Console.WriteLine($"({settings.Mode} mode: {settings.MnistEpochs} MNIST epochs and {settings.MnistSeeds} seeds, {settings.Sentences} sentences; fewer than the full run.)");
 }
 
-MnistExperiment.Result? mnist = only is null or "mnist" ? MnistExperiment.Run(settings, Console.Out) : null;
-SentimentExperiment.Result? sentiment = only is null or "sentiment" ? SentimentExperiment.Run(settings, Console.Out) : null;
-double seconds = clock.Elapsed.TotalSeconds;
+MnistExperiment.Result? mnist = previous is not null ? previous.Mnist
+    : only is null or "mnist" ? MnistExperiment.Run(settings, Console.Out) : null;
+SentimentExperiment.Result? sentiment = previous is not null ? previous.Sentiment
+    : only is null or "sentiment" ? SentimentExperiment.Run(settings, Console.Out) : null;
+double seconds = previous?.Seconds ?? clock.Elapsed.TotalSeconds;
 
 string Plot(string name) => $"experiments-{settings.Mode}-{name}.png";
 var markdown = new System.Text.StringBuilder(MarkdownReport.Header(settings, command, started, seconds));
@@ -70,9 +87,13 @@ if (sentiment is not null)
     markdown.AppendLine().Append(MarkdownReport.Sentiment(settings, sentiment, Plot("sentiment-heads"), Plot("minilm-variants")));
 }
 
-ResultsFile.Write(
-    Path.Combine(root, "samples", "ActivationExperiments", "results", $"{settings.Mode}{(only is null ? "" : "-" + only)}.json"),
-    new ResultsFile.Contents(settings.Mode, command, started, seconds, Environment.ProcessorCount, mnist, sentiment));
+if (previous is null)
+{
+    ResultsFile.Write(
+        Path.Combine(root, "samples", "ActivationExperiments", "results", $"{settings.Mode}{(only is null ? "" : "-" + only)}.json"),
+        new ResultsFile.Contents(settings.Mode, command, started, seconds, Environment.ProcessorCount, mnist, sentiment));
+}
+
 if (only is null)
 {
     DocumentRegion.Replace(Path.Combine(docs, "experiments.md"), settings.Mode, markdown.ToString());

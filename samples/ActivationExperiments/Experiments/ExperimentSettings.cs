@@ -41,8 +41,8 @@ internal sealed record ExperimentSettings
     public static ExperimentSettings Quick { get; } = new()
     {
         Mode = "quick",
-        MnistEpochs = 5,
-        MnistSeeds = 3,
+        MnistEpochs = 8,
+        MnistSeeds = 5,
         MnistSplit = (8000, 1000, 1000),
         Sentences = 1000,
         SentimentSeeds = 5,

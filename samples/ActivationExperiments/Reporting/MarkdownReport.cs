@@ -37,7 +37,7 @@ internal static class MarkdownReport
             var others = mnist.Runs.Where(r => r.Activation == activation && r.LearningRate != chosen).GroupBy(r => r.LearningRate)
                 .Select(g => string.Create(Invariant, $"{Summary.MedianOf(g.Select(r => r.TestError * 100)):F2} % (lr {g.Key:0e0})"));
             text.Append(Line($"| {activation} | {chosen:0e0} | {Runs(runs)} | **{error.Median:F2} %** | {error.Q1:F2} – {error.Q3:F2} | " +
-                $"{error.Min:F2} – {error.Max:F2} | {loss:F4} | {string.Join("; ", others)} |"));
+                $"{error.Min:F2} – {error.Max:F2} | {loss:0.00e0} | {string.Join("; ", others)} |"));
         }
 
         text.AppendLine();

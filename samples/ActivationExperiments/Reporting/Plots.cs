@@ -22,6 +22,11 @@ internal static class Plots
             var line = plot.Add.ScatterLine(xs, ys);
             line.LegendText = $"{group.Key} (lr {mnist.ChosenLearningRate[group.Key]:0e0}, {group.Count()} seeds)";
             line.LineWidth = 2;
+            if (group.Key == MLNet.Gelu.Activation.GeluTanh)
+            {
+                // Lies on top of exact GELU: dashed so both stay visible.
+                line.LinePattern = LinePattern.Dashed;
+            }
         }
 
         plot.ShowLegend(Alignment.UpperRight);

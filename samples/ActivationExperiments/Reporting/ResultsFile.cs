@@ -23,4 +23,9 @@ internal static class ResultsFile
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, JsonSerializer.Serialize(contents, Options));
     }
+
+    /// <summary>Reads a file <see cref="Write"/> wrote, to redraw the plots and tables without training again.</summary>
+    public static Contents Read(string path) =>
+        JsonSerializer.Deserialize<Contents>(File.ReadAllText(path), Options)
+        ?? throw new InvalidDataException($"{path} holds no experiment results (JSON null).");
 }
