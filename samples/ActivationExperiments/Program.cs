@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using ActivationExperiments.Experiments;
 using ActivationExperiments.Reporting;
@@ -7,15 +6,16 @@ using ActivationExperiments.Reporting;
 //   dotnet run -c Release --project samples/ActivationExperiments -- --quick   (CI; a few minutes on 2 cores)
 //   dotnet run -c Release --project samples/ActivationExperiments -- --full    (the documented run)
 //   dotnet run -c Release --project samples/ActivationExperiments -- --smoke   (plumbing only, seconds; writes to a temp folder)
-// Options: --only mnist|sentiment, --out FOLDER (default: the repository root for quick/full, a temp folder for smoke),
-//   --report results/MODE.json (redraw plots and tables from a finished run's results without training again).
+// Options: --only mnist|sentiment|throughput (repeatable), --out FOLDER (default: the repository root for quick/full,
+//   a temp folder for smoke), --report results/MODE-EXPERIMENT.json (redraw plots and tables of a finished run, no training).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+string[] experiments = ["mnist", "sentiment", "throughput"];
 
 var settings = ExperimentSettings.Quick;
-string? only = null;
+var only = new List<string>();
 string? outFolder = null;
-string? reportFrom = null;
+var reports = new List<string>();
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -23,85 +23,53 @@ for (int i = 0; i < args.Length; i++)
         case "--quick": settings = ExperimentSettings.Quick; break;
         case "--full": settings = ExperimentSettings.Full; break;
         case "--smoke": settings = ExperimentSettings.Smoke; break;
-        case "--only" when i + 1 < args.Length && args[i + 1] is "mnist" or "sentiment": only = args[++i]; break;
+        case "--only" when i + 1 < args.Length && experiments.Contains(args[i + 1]): only.Add(args[++i]); break;
         case "--out" when i + 1 < args.Length: outFolder = args[++i]; break;
-        case "--report" when i + 1 < args.Length: reportFrom = args[++i]; break;
+        case "--report" when i + 1 < args.Length: reports.Add(args[++i]); break;
         default:
-            Console.Error.WriteLine($"Unknown or incomplete argument '{args[i]}'. Use --quick | --full | --smoke, --only mnist|sentiment, --out FOLDER, --report FILE.");
+            Console.Error.WriteLine($"Unknown or incomplete argument '{args[i]}'. Use --quick | --full | --smoke, --only {string.Join('|', experiments)}, --out FOLDER, --report FILE.");
             return 2;
     }
 }
 
-var previous = reportFrom is null ? null : ResultsFile.Read(reportFrom);
-if (previous is not null)
-{
-    settings = previous.Mode switch
-    {
-        "full" => ExperimentSettings.Full,
-        "smoke" => ExperimentSettings.Smoke,
-        _ => ExperimentSettings.Quick,
-    };
-    only = previous.Mnist is null ? "sentiment" : previous.Sentiment is null ? "mnist" : null;
-}
-
-string root = outFolder ?? (settings.Mode == "smoke"
+string root = outFolder ?? (settings.Mode == "smoke" && reports.Count == 0
     ? Directory.CreateTempSubdirectory("activation-experiments-").FullName
     : FindRepositoryRoot());
-string docs = Path.Combine(root, "docs");
-Directory.CreateDirectory(docs);
-string command = previous?.Command ?? $"dotnet run -c Release --project samples/ActivationExperiments -- --{settings.Mode}{(only is null ? "" : $" --only {only}")}";
-var started = previous?.StartedUtc ?? DateTime.UtcNow;
-var clock = Stopwatch.StartNew();
-Console.WriteLine($"{command}: {settings.Mode} mode, {Environment.ProcessorCount} cores, writing to {root}");
-if (settings.Mode != "full" && previous is null)
+var output = new ReportWriter(root);
+if (reports.Count > 0)
+{
+    foreach (string path in reports)
+    {
+        Console.WriteLine(output.Publish(ResultsFile.Read(path), writeResults: false));
+    }
+
+    return 0;
+}
+
+var chosen = only.Count == 0 ? experiments : [.. only.Distinct()];
+Console.WriteLine($"{settings.Mode} mode, {Environment.ProcessorCount} cores, experiments {string.Join(", ", chosen)}, writing to {root}");
+if (settings.Mode != "full")
 {
     Console.WriteLine($"({settings.Mode} mode: {settings.MnistEpochs} MNIST epochs and {settings.MnistSeeds} seeds, {settings.Sentences} sentences; fewer than the full run.)");
 }
 
-MnistExperiment.Result? mnist = previous is not null ? previous.Mnist
-    : only is null or "mnist" ? MnistExperiment.Run(settings, Console.Out) : null;
-SentimentExperiment.Result? sentiment = previous is not null ? previous.Sentiment
-    : only is null or "sentiment" ? SentimentExperiment.Run(settings, Console.Out) : null;
-double seconds = previous?.Seconds ?? clock.Elapsed.TotalSeconds;
-
-string Plot(string name) => $"experiments-{settings.Mode}-{name}.png";
-var markdown = new System.Text.StringBuilder(MarkdownReport.Header(settings, command, started, seconds));
-if (mnist is not null)
+var total = System.Diagnostics.Stopwatch.StartNew();
+foreach (string experiment in chosen)
 {
-    Plots.MnistLoss(mnist, Path.Combine(docs, Plot("mnist-loss")), settings.Mode);
-    Plots.Dots(
-        [.. Enum.GetValues<MLNet.Gelu.Activation>().Select(a => (a.ToString(),
-            (IReadOnlyList<double>)[.. mnist.Runs.Where(r => r.Activation == a && r.LearningRate == mnist.ChosenLearningRate[a]).Select(r => r.TestError * 100)]))],
-        $"MNIST test error per seed, chosen learning rate ({settings.Mode} run)", "test error (%)", Path.Combine(docs, Plot("mnist-error")));
-    markdown.AppendLine().Append(MarkdownReport.Mnist(settings, mnist, Plot("mnist-loss"), Plot("mnist-error")));
+    string command = $"dotnet run -c Release --project samples/ActivationExperiments -- --{settings.Mode} --only {experiment}";
+    var started = DateTime.UtcNow;
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    var contents = experiment switch
+    {
+        "mnist" => new ResultsFile.Contents(settings.Mode, command, started, 0, Environment.ProcessorCount, MnistExperiment.Run(settings, Console.Out), null),
+        "sentiment" => new ResultsFile.Contents(settings.Mode, command, started, 0, Environment.ProcessorCount, null, SentimentExperiment.Run(settings, Console.Out)),
+        _ => new ResultsFile.Contents(settings.Mode, command, started, 0, Environment.ProcessorCount, null, null, ThroughputExperiment.Run(settings, Console.Out)),
+    };
+    Console.WriteLine();
+    Console.WriteLine(output.Publish(contents with { Seconds = clock.Elapsed.TotalSeconds }, writeResults: true));
 }
 
-if (sentiment is not null)
-{
-    Plots.Dots(
-        [.. sentiment.HeadsByActivation.GroupBy(r => r.Activation).Select(g => (g.Key.ToString(), (IReadOnlyList<double>)[.. g.Select(r => (1 - r.TestError) * 100)]))],
-        $"Sentiment head on MiniLM embeddings: test accuracy per seed ({settings.Mode} run)", "test accuracy (%)", Path.Combine(docs, Plot("sentiment-heads")));
-    Plots.Dots(
-        [.. sentiment.Variants.Select(v => (v.Variant, (IReadOnlyList<double>)[.. v.Heads.Select(r => (1 - r.TestError) * 100)]))],
-        $"GELU head on each MiniLM variant's embeddings: test accuracy per seed ({settings.Mode} run)", "test accuracy (%)", Path.Combine(docs, Plot("minilm-variants")));
-    markdown.AppendLine().Append(MarkdownReport.Sentiment(settings, sentiment, Plot("sentiment-heads"), Plot("minilm-variants")));
-}
-
-if (previous is null)
-{
-    ResultsFile.Write(
-        Path.Combine(root, "samples", "ActivationExperiments", "results", $"{settings.Mode}{(only is null ? "" : "-" + only)}.json"),
-        new ResultsFile.Contents(settings.Mode, command, started, seconds, Environment.ProcessorCount, mnist, sentiment));
-}
-
-if (only is null)
-{
-    DocumentRegion.Replace(Path.Combine(docs, "experiments.md"), settings.Mode, markdown.ToString());
-}
-
-Console.WriteLine();
-Console.WriteLine(markdown);
-Console.WriteLine($"Done in {seconds / 60:F1} minutes; results under {root}.");
+Console.WriteLine($"Done in {total.Elapsed.TotalMinutes:F1} minutes; results under {root}.");
 return 0;
 
 static string FindRepositoryRoot()

@@ -26,6 +26,12 @@ internal sealed record ExperimentSettings
     /// <summary>Queries whose nearest neighbours are compared between MiniLM variants.</summary>
     public required int NeighbourQueries { get; init; }
 
+    /// <summary>Sentences per timed embedding pass (the first of the same fixed shuffle).</summary>
+    public required int ThroughputSentences { get; init; }
+
+    /// <summary>Interleaved rounds; each round times every MiniLM variant once.</summary>
+    public required int ThroughputRounds { get; init; }
+
     public static ExperimentSettings Smoke { get; } = new()
     {
         Mode = "smoke",
@@ -36,6 +42,8 @@ internal sealed record ExperimentSettings
         SentimentSeeds = 2,
         SentimentEpochs = 5,
         NeighbourQueries = 20,
+        ThroughputSentences = 64,
+        ThroughputRounds = 2,
     };
 
     public static ExperimentSettings Quick { get; } = new()
@@ -48,6 +56,8 @@ internal sealed record ExperimentSettings
         SentimentSeeds = 5,
         SentimentEpochs = 30,
         NeighbourQueries = 100,
+        ThroughputSentences = 300,
+        ThroughputRounds = 3,
     };
 
     public static ExperimentSettings Full { get; } = new()
@@ -60,6 +70,8 @@ internal sealed record ExperimentSettings
         SentimentSeeds = 5,
         SentimentEpochs = 30,
         NeighbourQueries = 200,
+        ThroughputSentences = 1000,
+        ThroughputRounds = 5,
     };
 
     /// <summary>Learning rates tried per activation; the one with the lowest median validation error is reported.</summary>

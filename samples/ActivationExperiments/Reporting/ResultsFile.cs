@@ -4,7 +4,7 @@ using ActivationExperiments.Experiments;
 
 namespace ActivationExperiments.Reporting;
 
-/// <summary>Every run's numbers as JSON (results/MODE.json), for the notebook and for anyone re-plotting.</summary>
+/// <summary>Every run's numbers as JSON (results/MODE-EXPERIMENT.json), for the notebook and for anyone re-plotting.</summary>
 internal static class ResultsFile
 {
     private static readonly JsonSerializerOptions Options = new()
@@ -14,9 +14,13 @@ internal static class ResultsFile
         Converters = { new JsonStringEnumConverter() },
     };
 
+    /// <summary>One experiment's results (exactly one of the three is set) and how they were produced.</summary>
     public sealed record Contents(
         string Mode, string Command, DateTime StartedUtc, double Seconds, int ProcessorCount,
-        MnistExperiment.Result? Mnist, SentimentExperiment.Result? Sentiment);
+        MnistExperiment.Result? Mnist, SentimentExperiment.Result? Sentiment, ThroughputExperiment.Result? Throughput = null)
+    {
+        public string Experiment => Mnist is not null ? "mnist" : Sentiment is not null ? "sentiment" : "throughput";
+    }
 
     public static void Write(string path, Contents contents)
     {
