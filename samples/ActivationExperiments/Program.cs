@@ -53,10 +53,11 @@ if (settings.Mode != "full")
     Console.WriteLine($"({settings.Mode} mode: {settings.MnistEpochs} MNIST epochs and {settings.MnistSeeds} seeds, {settings.Sentences} sentences; fewer than the full run.)");
 }
 
+// What was actually run; the section for one experiment alone is reproduced with --only EXPERIMENT.
+string command = $"dotnet run -c Release --project samples/ActivationExperiments -- {string.Join(' ', args)}".TrimEnd();
 var total = System.Diagnostics.Stopwatch.StartNew();
 foreach (string experiment in chosen)
 {
-    string command = $"dotnet run -c Release --project samples/ActivationExperiments -- --{settings.Mode} --only {experiment}";
     var started = DateTime.UtcNow;
     var clock = System.Diagnostics.Stopwatch.StartNew();
     var contents = experiment switch
