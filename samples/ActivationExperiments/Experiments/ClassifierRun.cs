@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using MLNet.Gelu;
+using MLNet.Gelu.Training;
+
+namespace ActivationExperiments.Experiments;
+
+/// <summary>One trained classifier: its per-epoch curves and its errors on validation and test rows.</summary>
+/// <param name="Activation">Hidden-layer activation.</param>
+/// <param name="LearningRate">Adam step size.</param>
+/// <param name="Seed">Seed of initialization and shuffling.</param>
+/// <param name="TrainingLoss">Mean training cross-entropy of each epoch (empty when the run diverged).</param>
+/// <param name="ValidationLoss">Validation cross-entropy after each epoch.</param>
+/// <param name="ValidationError">Validation error of the kept weights (the epoch with the lowest validation loss); NaN when diverged.</param>
+/// <param name="TestError">Test error of the kept weights; NaN when diverged.</param>
+/// <param name="Seconds">Wall time of training and evaluation.</param>
+internal sealed record ClassifierRun(
+    Activation Activation, double LearningRate, int Seed, double[] TrainingLoss, double[] ValidationLoss,
+    double ValidationError, double TestError, double Seconds)
+{
+    public bool Diverged => double.IsNaN(TestError);
+
+    /// <summary>Trains on <paramref name="train"/>, keeps the epoch with the lowest loss on <paramref name="validation"/>, scores <paramref name="test"/>.</summary>
+    public static ClassifierRun Train(
+        LabelledRows train, LabelledRows validation, LabelledRows test, int classCount,
+        Activation activation, IReadOnlyList<int> hiddenLayers, double learningRate, int batchSize, int epochs, int seed)
+    {
+        var clock = Stopwatch.StartNew();
+        var options = new MlpOptions
+        {
+            Activation = activation,
+            HiddenLayerSizes = [.. hiddenLayers],
+            LearningRate = learningRate,
+            BatchSize = batchSize,
+            Epochs = epochs,
+            Seed = seed,
+        };
+        var trainingLoss = new List<double>(epochs);
+        var validationLoss = new List<double>(epochs);
+        try
+        {
+            var model = MlpTrainerCore.Train(
+                train.Features, train.FeatureCount, train.Labels, classCount, options, validation.Features, validation.Labels,
+                progress =>
+                {
+                    trainingLoss.Add(progress.TrainingLoss);
+                    validationLoss.Add(progress.ValidationLoss ?? double.NaN);
+                });
+            return new ClassifierRun(
+                activation, learningRate, seed, [.. trainingLoss], [.. validationLoss],
+                ErrorRate(model, validation), ErrorRate(model, test), clock.Elapsed.TotalSeconds);
+        }
+        catch (InvalidOperationException)
+        {
+            // The trainer stops when the loss is no longer finite; the run counts as diverged.
+            return new ClassifierRun(activation, learningRate, seed, [], [], double.NaN, double.NaN, clock.Elapsed.TotalSeconds);
+        }
+    }
+
+    /// <summary>Fraction of rows whose most probable class is not the label.</summary>
+    public static double ErrorRate(MlpModelParameters model, LabelledRows rows)
+    {
+        var probabilities = new float[rows.Count * model.ClassCount];
+        model.PredictBatch(rows.Features, probabilities, Environment.ProcessorCount);
+        int wrong = 0;
+        for (int r = 0; r < rows.Count; r++)
+        {
+            var row = probabilities.AsSpan(r * model.ClassCount, model.ClassCount);
+            if (row.IndexOf(MaxOf(row)) != rows.Labels[r])
+            {
+                wrong++;
+            }
+        }
+
+        return (double)wrong / rows.Count;
+    }
+
+    private static float MaxOf(ReadOnlySpan<float> values)
+    {
+        float max = values[0];
+        foreach (float v in values)
+        {
+            max = Math.Max(max, v);
+        }
+
+        return max;
+    }
+}
