@@ -1,0 +1,40 @@
+using System.Text.Json;
+using MLNet.Gelu.Notebooks.Tests.Infrastructure;
+
+namespace MLNet.Gelu.Notebooks.Tests.Samples;
+
+/// <summary>The quick run of samples/ActivationExperiments (the version CI runs) finishes and reports every experiment.</summary>
+public sealed class ActivationExperimentsSampleTests : IDisposable
+{
+    private static readonly string[] AllActivations = ["Gelu", "GeluTanh", "GeluSigmoid", "Relu", "Elu", "Silu"];
+
+    private readonly string _workspace = Directory.CreateTempSubdirectory("mlnet-gelu-experiments-").FullName;
+
+    [Fact]
+    public void Quick_run_reports_every_experiment_and_activation()
+    {
+        var run = DotNet.Run(Repository.Root, "run", "--project", Repository.PathOf("samples", "ActivationExperiments"), "-c", "Release",
+            "--", "--quick", "--out", _workspace);
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        string results = Path.Combine(_workspace, "samples", "ActivationExperiments", "results");
+        using (var mnist = JsonDocument.Parse(File.ReadAllText(Path.Combine(results, "quick-mnist.json"))))
+        {
+            var runs = mnist.RootElement.GetProperty("Mnist").GetProperty("Runs").EnumerateArray().ToArray();
+            Assert.Equal(AllActivations.Order(), runs.Select(r => r.GetProperty("Activation").GetString()!).Distinct().Order());
+            Assert.All(runs, r => Assert.All(r.GetProperty("TrainingLoss").EnumerateArray(), loss => Assert.True(double.IsFinite(loss.GetDouble()))));
+        }
+
+        Assert.True(File.Exists(Path.Combine(results, "quick-sentiment.json")), run.Describe());
+        Assert.True(File.Exists(Path.Combine(results, "quick-throughput.json")), run.Describe());
+        string report = File.ReadAllText(Path.Combine(_workspace, "docs", "experiments.md"));
+        foreach (string activation in AllActivations)
+        {
+            Assert.Contains(activation, report);
+        }
+
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(_workspace, "docs"), "experiments-quick-*.png"));
+    }
+
+    public void Dispose() => Directory.Delete(_workspace, recursive: true);
+}
