@@ -22,22 +22,29 @@ internal static class BertSurrogate
     internal static IEstimator<ITransformer> CreateEstimator(string output, string input, BertScoringOptions options, int dimension)
     {
         string? second = options.SecondInputColumnName;
+        // A SchemaDefinition is indexed by column name: take every column before renaming any, since a new name may
+        // be another member's old one (an output named "Truncated", say).
         var inputs = SchemaDefinition.Create(typeof(SurrogateInput));
-        inputs[nameof(SurrogateInput.Text)].ColumnName = input;
+        var text = inputs[nameof(SurrogateInput.Text)];
+        var secondText = inputs[nameof(SurrogateInput.Second)];
+        text.ColumnName = input;
         if (second is null)
         {
-            inputs.Remove(inputs[nameof(SurrogateInput.Second)]);
+            inputs.Remove(secondText);
         }
         else
         {
-            inputs[nameof(SurrogateInput.Second)].ColumnName = second;
+            secondText.ColumnName = second;
         }
 
         var outputs = SchemaDefinition.Create(typeof(SurrogateOutput));
-        outputs[nameof(SurrogateOutput.Embedding)].ColumnName = output;
-        outputs[nameof(SurrogateOutput.Embedding)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Math.Max(dimension, 1));
-        Name(outputs, nameof(SurrogateOutput.Truncated), options.TruncatedTokensColumnName);
-        Name(outputs, nameof(SurrogateOutput.TokenCount), options.TokenCountColumnName);
+        var embedding = outputs[nameof(SurrogateOutput.Embedding)];
+        var truncated = outputs[nameof(SurrogateOutput.Truncated)];
+        var tokenCount = outputs[nameof(SurrogateOutput.TokenCount)];
+        embedding.ColumnName = output;
+        embedding.ColumnType = new VectorDataViewType(NumberDataViewType.Single, Math.Max(dimension, 1));
+        Name(outputs, truncated, options.TruncatedTokensColumnName);
+        Name(outputs, tokenCount, options.TokenCountColumnName);
 
         return new MLContext().Transforms.CustomMapping<SurrogateInput, SurrogateOutput>(
             UnloadableMapping.Throw<SurrogateInput, SurrogateOutput>, ContractName, inputs, outputs);
@@ -58,15 +65,15 @@ internal static class BertSurrogate
     }
 
     /// <summary>Names an optional output column, or removes it when not asked for.</summary>
-    private static void Name(SchemaDefinition definition, string member, string? name)
+    private static void Name(SchemaDefinition definition, SchemaDefinition.Column column, string? name)
     {
         if (name is null)
         {
-            definition.Remove(definition[member]);
+            definition.Remove(column);
         }
         else
         {
-            definition[member].ColumnName = name;
+            column.ColumnName = name;
         }
     }
 

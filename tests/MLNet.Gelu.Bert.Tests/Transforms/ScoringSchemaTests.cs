@@ -46,6 +46,28 @@ public class ScoringSchemaTests
         }
     }
 
+    [Theory]
+    [InlineData("Features", null, null)]
+    [InlineData("Vector", "Embedding", "Truncated")] // names that are another output's default name
+    [InlineData("Truncated", "TokenCount", "Embedding")]
+    public void Output_columns_take_any_names(string output, string? truncated, string? tokenCount)
+    {
+        var data = Scoring.Texts("a short sentence", "another one");
+        var estimator = Scoring.Ml.Transforms.ScoreBert(output, "Text",
+            Scoring.Options with { TruncatedTokensColumnName = truncated, TokenCountColumnName = tokenCount });
+        var shape = estimator.GetOutputSchema(TransformerChecks.ShapeOf(data.Schema));
+        using var model = estimator.Fit(data);
+        var schema = model.Transform(data).Schema;
+
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 384), schema[output].Type);
+        Assert.True(shape.Any(c => c.Name == output), $"the estimator's shape lacks '{output}'");
+        foreach (var extra in new[] { truncated, tokenCount }.OfType<string>())
+        {
+            Assert.Equal(NumberDataViewType.Int32, schema[extra].Type);
+            Assert.True(shape.Any(c => c.Name == extra), $"the estimator's shape lacks '{extra}'");
+        }
+    }
+
     [Fact]
     public void Row_ids_and_positions_follow_the_input()
     {
