@@ -34,12 +34,25 @@ internal static class NormalTail
     private const float P8 = -0.17561672627925873f;
     private const float P9 = 0.03199409320950508f;
 
+    // u = 2r: e^r = 1 + r·ExpCore(r) = 1 + u·H(u) with H(u) = ½·ExpCore(u/2); scaling every coefficient by a power
+    // of two keeps each rounding of the Horner steps, so H is exactly ½·ExpCore and the ½·a² needs no multiply.
+    private const float H2 = E2 / 4f;
+    private const float H3 = E3 / 8f;
+    private const float H4 = E4 / 16f;
+    private const float H5 = E5 / 32f;
+    private const float H6 = E6 / 64f;
+    private const float MinusTwoLn2Hi = -2f * Ln2Hi;
+    private const float MinusTwoLn2Lo = -2f * Ln2Lo;
+
+    /// <summary>Below this |x| the Gaussian factor e^(−a²/2) and Q(a) stay normal floats (Q(12) = 1.8e-33), so a vector with every |x| under it may skip the 2^64 scaling and the clamp.</summary>
+    internal const float UnscaledLimit = 12f;
+
     /// <summary>
-    /// For a in [0, <see cref="Limit"/>]: <paramref name="ratio"/> = t·P(t) and e^(−a²/2)·2^64 = (1 + r·core)·scale64,
-    /// so that Q(a)·2^64 = <see cref="Combine(float, float, float, float)"/>(ratio, core, r, scale64).
+    /// For a in [0, <see cref="Limit"/>]: <paramref name="ratio"/> = t·P(t) and e^(−a²/2)·2^64 = (1 + u·core)·scale64 (u = 2r, core = ½·ExpCore(r)),
+    /// so that Q(a)·2^64 = <see cref="Combine(float, float, float, float)"/>(ratio, core, u, scale64).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Evaluate(float a, out float ratio, out float core, out float r, out float scale64)
+    internal static void Evaluate(float a, out float ratio, out float core, out float u, out float scale64)
     {
         // t = 1/d to float precision plus its rounding error tLow, from d = 1 + K·a carried as dHigh + dLow.
         float dHigh = Fma(a, K, 1f);
@@ -52,19 +65,20 @@ internal static class NormalTail
         float lo = Fma(a, a, -hi);
         float rounded = Fma(hi, MinusHalfLog2E, RoundToScale64);
         float n = rounded - RoundToScale64;
-        r = Fma(n, -Ln2Hi, hi * -0.5f);
-        r = Fma(n, -Ln2Lo, r);
-        r = Fma(lo, -0.5f, r);
-        core = ExpCore(r);
+        u = Fma(n, MinusTwoLn2Hi, -hi);
+        u = Fma(n, MinusTwoLn2Lo, u);
+        u -= lo;
+        core = Fma(Fma(Fma(Fma(Fma(H6, u, H5), u, H4), u, H3), u, H2), u, 0.5f);
         scale64 = ScaleFromRounded(rounded);
     }
 
-    /// <summary>m·e^(−a²/2)·2^64 = (m + (m·core)·r)·scale64: m joins before the last rounding of e^r.</summary>
+    /// <summary>m·e^(−a²/2)·2^64 = (m + (m·core)·u)·scale64: m joins before the last rounding of e^r.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static float Combine(float m, float core, float r, float scale64) => Fma(m * core, r, m) * scale64;
+    internal static float Combine(float m, float core, float u, float scale64) => Fma(m * core, u, m) * scale64;
 
+    /// <summary>As the scalar form; <paramref name="roundToScale"/> is <see cref="VectorMath.RoundToScale64"/> (scale 2^(n+64)) or, when every a is under <see cref="UnscaledLimit"/>, <see cref="VectorMath.RoundToScale"/> (scale 2^n).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Evaluate(Vector128<float> a, out Vector128<float> ratio, out Vector128<float> core, out Vector128<float> r, out Vector128<float> scale64)
+    internal static void Evaluate(Vector128<float> a, float roundToScale, out Vector128<float> ratio, out Vector128<float> core, out Vector128<float> u, out Vector128<float> scale)
     {
         var k = Vector128.Create(K);
         var one = Vector128<float>.One;
@@ -76,21 +90,22 @@ internal static class NormalTail
         ratio = Fma(t, p, tLow * p);
         var hi = a * a;
         var lo = Fma(a, a, -hi);
-        var roundToScale = Vector128.Create(RoundToScale64);
-        var rounded = Fma(hi, Vector128.Create(MinusHalfLog2E), roundToScale);
-        var n = rounded - roundToScale;
-        r = Fma(n, Vector128.Create(-Ln2Hi), hi * Vector128.Create(-0.5f));
-        r = Fma(n, Vector128.Create(-Ln2Lo), r);
-        r = Fma(lo, Vector128.Create(-0.5f), r);
-        core = ExpCore(r);
-        scale64 = ScaleFromRounded(rounded);
+        var roundTo = Vector128.Create(roundToScale);
+        var rounded = Fma(hi, Vector128.Create(MinusHalfLog2E), roundTo);
+        var n = rounded - roundTo;
+        u = Fma(n, Vector128.Create(MinusTwoLn2Hi), -hi);
+        u = Fma(n, Vector128.Create(MinusTwoLn2Lo), u);
+        u -= lo;
+        core = Fma(Fma(Fma(Fma(Fma(Vector128.Create(H6), u, Vector128.Create(H5)), u, Vector128.Create(H4)), u, Vector128.Create(H3)), u, Vector128.Create(H2)), u, Vector128.Create(0.5f));
+        scale = ScaleFromRounded(rounded);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector128<float> Combine(Vector128<float> m, Vector128<float> core, Vector128<float> r, Vector128<float> scale64) => Fma(m * core, r, m) * scale64;
+    internal static Vector128<float> Combine(Vector128<float> m, Vector128<float> core, Vector128<float> u, Vector128<float> scale) => Fma(m * core, u, m) * scale;
 
+    /// <summary>As the scalar form; <paramref name="roundToScale"/> is <see cref="VectorMath.RoundToScale64"/> (scale 2^(n+64)) or, when every a is under <see cref="UnscaledLimit"/>, <see cref="VectorMath.RoundToScale"/> (scale 2^n).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Evaluate(Vector256<float> a, out Vector256<float> ratio, out Vector256<float> core, out Vector256<float> r, out Vector256<float> scale64)
+    internal static void Evaluate(Vector256<float> a, float roundToScale, out Vector256<float> ratio, out Vector256<float> core, out Vector256<float> u, out Vector256<float> scale)
     {
         var k = Vector256.Create(K);
         var one = Vector256<float>.One;
@@ -102,21 +117,22 @@ internal static class NormalTail
         ratio = Fma(t, p, tLow * p);
         var hi = a * a;
         var lo = Fma(a, a, -hi);
-        var roundToScale = Vector256.Create(RoundToScale64);
-        var rounded = Fma(hi, Vector256.Create(MinusHalfLog2E), roundToScale);
-        var n = rounded - roundToScale;
-        r = Fma(n, Vector256.Create(-Ln2Hi), hi * Vector256.Create(-0.5f));
-        r = Fma(n, Vector256.Create(-Ln2Lo), r);
-        r = Fma(lo, Vector256.Create(-0.5f), r);
-        core = ExpCore(r);
-        scale64 = ScaleFromRounded(rounded);
+        var roundTo = Vector256.Create(roundToScale);
+        var rounded = Fma(hi, Vector256.Create(MinusHalfLog2E), roundTo);
+        var n = rounded - roundTo;
+        u = Fma(n, Vector256.Create(MinusTwoLn2Hi), -hi);
+        u = Fma(n, Vector256.Create(MinusTwoLn2Lo), u);
+        u -= lo;
+        core = Fma(Fma(Fma(Fma(Fma(Vector256.Create(H6), u, Vector256.Create(H5)), u, Vector256.Create(H4)), u, Vector256.Create(H3)), u, Vector256.Create(H2)), u, Vector256.Create(0.5f));
+        scale = ScaleFromRounded(rounded);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<float> Combine(Vector256<float> m, Vector256<float> core, Vector256<float> r, Vector256<float> scale64) => Fma(m * core, r, m) * scale64;
+    internal static Vector256<float> Combine(Vector256<float> m, Vector256<float> core, Vector256<float> u, Vector256<float> scale) => Fma(m * core, u, m) * scale;
 
+    /// <summary>As the scalar form; <paramref name="roundToScale"/> is <see cref="VectorMath.RoundToScale64"/> (scale 2^(n+64)) or, when every a is under <see cref="UnscaledLimit"/>, <see cref="VectorMath.RoundToScale"/> (scale 2^n).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Evaluate(Vector512<float> a, out Vector512<float> ratio, out Vector512<float> core, out Vector512<float> r, out Vector512<float> scale64)
+    internal static void Evaluate(Vector512<float> a, float roundToScale, out Vector512<float> ratio, out Vector512<float> core, out Vector512<float> u, out Vector512<float> scale)
     {
         var k = Vector512.Create(K);
         var one = Vector512<float>.One;
@@ -128,16 +144,16 @@ internal static class NormalTail
         ratio = Fma(t, p, tLow * p);
         var hi = a * a;
         var lo = Fma(a, a, -hi);
-        var roundToScale = Vector512.Create(RoundToScale64);
-        var rounded = Fma(hi, Vector512.Create(MinusHalfLog2E), roundToScale);
-        var n = rounded - roundToScale;
-        r = Fma(n, Vector512.Create(-Ln2Hi), hi * Vector512.Create(-0.5f));
-        r = Fma(n, Vector512.Create(-Ln2Lo), r);
-        r = Fma(lo, Vector512.Create(-0.5f), r);
-        core = ExpCore(r);
-        scale64 = ScaleFromRounded(rounded);
+        var roundTo = Vector512.Create(roundToScale);
+        var rounded = Fma(hi, Vector512.Create(MinusHalfLog2E), roundTo);
+        var n = rounded - roundTo;
+        u = Fma(n, Vector512.Create(MinusTwoLn2Hi), -hi);
+        u = Fma(n, Vector512.Create(MinusTwoLn2Lo), u);
+        u -= lo;
+        core = Fma(Fma(Fma(Fma(Fma(Vector512.Create(H6), u, Vector512.Create(H5)), u, Vector512.Create(H4)), u, Vector512.Create(H3)), u, Vector512.Create(H2)), u, Vector512.Create(0.5f));
+        scale = ScaleFromRounded(rounded);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector512<float> Combine(Vector512<float> m, Vector512<float> core, Vector512<float> r, Vector512<float> scale64) => Fma(m * core, r, m) * scale64;
+    internal static Vector512<float> Combine(Vector512<float> m, Vector512<float> core, Vector512<float> u, Vector512<float> scale) => Fma(m * core, u, m) * scale;
 }
