@@ -28,8 +28,8 @@ internal readonly struct GeluOperator : IActivationOperator
         Vector128<float> ratio, core, u, scale, v;
         if (Vector128.LessThanAll(a.AsUInt32() - Vector128.Create(TinyBits), Vector128.Create(UnscaledBitsRange)))
         {
-            NormalTail.Evaluate(a, RoundToScale, out ratio, out core, out u, out scale);
-            v = NormalTail.Combine(x * ratio, core, u, scale);
+            NormalTail.Evaluate(a, NormalTail.RoundToExponent, out ratio, out core, out u, out scale);
+            v = NormalTail.CombineExponent(x * ratio, core, u, scale);
             return Vector128.ConditionalSelect(Vector128.LessThanOrEqual(x, Vector128<float>.Zero), v, x - v);
         }
 
@@ -49,8 +49,8 @@ internal readonly struct GeluOperator : IActivationOperator
         Vector256<float> ratio, core, u, scale, v;
         if (Vector256.LessThanAll(a.AsUInt32() - Vector256.Create(TinyBits), Vector256.Create(UnscaledBitsRange)))
         {
-            NormalTail.Evaluate(a, RoundToScale, out ratio, out core, out u, out scale);
-            v = NormalTail.Combine(x * ratio, core, u, scale);
+            NormalTail.Evaluate(a, NormalTail.RoundToExponent, out ratio, out core, out u, out scale);
+            v = NormalTail.CombineExponent(x * ratio, core, u, scale);
             return Vector256.ConditionalSelect(Vector256.LessThanOrEqual(x, Vector256<float>.Zero), v, x - v);
         }
 
@@ -70,8 +70,8 @@ internal readonly struct GeluOperator : IActivationOperator
         Vector512<float> ratio, core, u, scale, v;
         if (Vector512.LessThanAll(a.AsUInt32() - Vector512.Create(TinyBits), Vector512.Create(UnscaledBitsRange)))
         {
-            NormalTail.Evaluate(a, RoundToScale, out ratio, out core, out u, out scale);
-            v = NormalTail.Combine(x * ratio, core, u, scale);
+            NormalTail.Evaluate(a, NormalTail.RoundToExponent, out ratio, out core, out u, out scale);
+            v = NormalTail.CombineExponent(x * ratio, core, u, scale);
             return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(x, Vector512<float>.Zero), v, x - v);
         }
 

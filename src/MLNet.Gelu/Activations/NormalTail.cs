@@ -47,6 +47,9 @@ internal static class NormalTail
     /// <summary>Below this a the Gaussian factor e^(−a²/2) and Q(a) stay normal floats (Q(12) = 1.8e-33), so callers may skip the 2^64 scaling (see <see cref="GeluOperator"/>).</summary>
     internal const float UnscaledLimit = 12f;
 
+    /// <summary>Rounding constant with exponent bias 0: the scale Evaluate returns is then n·2^23 as integer bits, to add to the exponent field of a normal result (<see cref="CombineExponent(Vector512{float}, Vector512{float}, Vector512{float}, Vector512{float})"/>).</summary>
+    internal const float RoundToExponent = 12582912f;
+
     /// <summary>
     /// For a in [0, <see cref="Limit"/>]: <paramref name="ratio"/> = t·P(t) and e^(−a²/2)·2^64 = (1 + u·core)·scale64 (u = 2r, core = ½·ExpCore(r)),
     /// so that Q(a)·2^64 = <see cref="Combine(float, float, float, float)"/>(ratio, core, u, scale64).
@@ -73,7 +76,7 @@ internal static class NormalTail
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float Combine(float m, float core, float u, float scale64) => Fma(m * core, u, m) * scale64;
 
-    /// <summary>As the scalar form; <paramref name="roundToScale"/> is <see cref="VectorMath.RoundToScale64"/> (scale 2^(n+64)) or, when every a is under <see cref="UnscaledLimit"/>, <see cref="VectorMath.RoundToScale"/> (scale 2^n).</summary>
+    /// <summary>As the scalar form; <paramref name="roundToScale"/> is <see cref="VectorMath.RoundToScale64"/> (scale 2^(n+64)) or, when every a is under <see cref="UnscaledLimit"/>, <see cref="RoundToExponent"/> (scale n·2^23 as integer bits).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Evaluate(Vector128<float> a, float roundToScale, out Vector128<float> ratio, out Vector128<float> core, out Vector128<float> u, out Vector128<float> scale)
     {
@@ -98,7 +101,11 @@ internal static class NormalTail
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector128<float> Combine(Vector128<float> m, Vector128<float> core, Vector128<float> u, Vector128<float> scale) => Fma(m * core, u, m) * scale;
 
-    /// <summary>As the scalar form; <paramref name="roundToScale"/> is <see cref="VectorMath.RoundToScale64"/> (scale 2^(n+64)) or, when every a is under <see cref="UnscaledLimit"/>, <see cref="VectorMath.RoundToScale"/> (scale 2^n).</summary>
+    /// <summary>m·e^(−a²/2) from a scale made with <see cref="RoundToExponent"/>, adding n to the exponent field (one integer add instead of a multiply); exact where every result is a normal float.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> CombineExponent(Vector128<float> m, Vector128<float> core, Vector128<float> u, Vector128<float> exponent) => (Fma(m * core, u, m).AsInt32() + exponent.AsInt32()).AsSingle();
+
+    /// <summary>As the scalar form; <paramref name="roundToScale"/> is <see cref="VectorMath.RoundToScale64"/> (scale 2^(n+64)) or, when every a is under <see cref="UnscaledLimit"/>, <see cref="RoundToExponent"/> (scale n·2^23 as integer bits).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Evaluate(Vector256<float> a, float roundToScale, out Vector256<float> ratio, out Vector256<float> core, out Vector256<float> u, out Vector256<float> scale)
     {
@@ -123,7 +130,11 @@ internal static class NormalTail
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<float> Combine(Vector256<float> m, Vector256<float> core, Vector256<float> u, Vector256<float> scale) => Fma(m * core, u, m) * scale;
 
-    /// <summary>As the scalar form; <paramref name="roundToScale"/> is <see cref="VectorMath.RoundToScale64"/> (scale 2^(n+64)) or, when every a is under <see cref="UnscaledLimit"/>, <see cref="VectorMath.RoundToScale"/> (scale 2^n).</summary>
+    /// <summary>m·e^(−a²/2) from a scale made with <see cref="RoundToExponent"/>, adding n to the exponent field (one integer add instead of a multiply); exact where every result is a normal float.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> CombineExponent(Vector256<float> m, Vector256<float> core, Vector256<float> u, Vector256<float> exponent) => (Fma(m * core, u, m).AsInt32() + exponent.AsInt32()).AsSingle();
+
+    /// <summary>As the scalar form; <paramref name="roundToScale"/> is <see cref="VectorMath.RoundToScale64"/> (scale 2^(n+64)) or, when every a is under <see cref="UnscaledLimit"/>, <see cref="RoundToExponent"/> (scale n·2^23 as integer bits).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Evaluate(Vector512<float> a, float roundToScale, out Vector512<float> ratio, out Vector512<float> core, out Vector512<float> u, out Vector512<float> scale)
     {
@@ -147,4 +158,8 @@ internal static class NormalTail
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector512<float> Combine(Vector512<float> m, Vector512<float> core, Vector512<float> u, Vector512<float> scale) => Fma(m * core, u, m) * scale;
+
+    /// <summary>m·e^(−a²/2) from a scale made with <see cref="RoundToExponent"/>, adding n to the exponent field (one integer add instead of a multiply); exact where every result is a normal float.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> CombineExponent(Vector512<float> m, Vector512<float> core, Vector512<float> u, Vector512<float> exponent) => (Fma(m * core, u, m).AsInt32() + exponent.AsInt32()).AsSingle();
 }
