@@ -15,8 +15,8 @@ internal readonly struct GeluOperator : IActivationOperator
     public static float Invoke(float x)
     {
         float clamped = Clamp(x, NormalTail.Limit);
-        NormalTail.Evaluate(MathF.Abs(clamped), out float ratio, out float core, out float u, out float scale64);
-        float v64 = NormalTail.Combine(clamped * ratio, core, u, scale64);
+        NormalTail.Evaluate(MathF.Abs(clamped), clamped, out float xRatio, out float core, out float u, out float scale64);
+        float v64 = NormalTail.Combine(xRatio, core, u, scale64);
         float y = x <= 0 ? v64 * TwoToMinus64 : Fma(v64, -TwoToMinus64, x);
         return MathF.Abs(x) < Tiny ? x * 0.5f : y;
     }
@@ -28,15 +28,15 @@ internal readonly struct GeluOperator : IActivationOperator
         Vector128<float> ratio, core, u, scale, v;
         if (Vector128.LessThanAll(a.AsUInt32() - Vector128.Create(TinyBits), Vector128.Create(UnscaledBitsRange)))
         {
-            NormalTail.Evaluate(a, NormalTail.RoundToExponent, out ratio, out core, out u, out scale);
-            v = NormalTail.CombineExponent(x * ratio, core, u, scale);
+            NormalTail.Evaluate(a, x, NormalTail.RoundToExponent, out ratio, out core, out u, out scale);
+            v = NormalTail.CombineExponent(ratio, core, u, scale);
             return Vector128.ConditionalSelect(Vector128.LessThanOrEqual(x, Vector128<float>.Zero), v, x - v);
         }
 
         var limit = Vector128.Create(NormalTail.Limit);
         var clamped = Vector128.MinNative(Vector128.MaxNative(x, -limit), limit);
-        NormalTail.Evaluate(Vector128.Abs(clamped), RoundToScale64, out ratio, out core, out u, out scale);
-        v = NormalTail.Combine(clamped * ratio, core, u, scale);
+        NormalTail.Evaluate(Vector128.Abs(clamped), clamped, RoundToScale64, out ratio, out core, out u, out scale);
+        v = NormalTail.Combine(ratio, core, u, scale);
         var twoToMinus64 = Vector128.Create(TwoToMinus64);
         var y = Vector128.ConditionalSelect(Vector128.LessThanOrEqual(x, Vector128<float>.Zero), v * twoToMinus64, Fma(v, -twoToMinus64, x));
         return Vector128.ConditionalSelect(Vector128.LessThan(a, Vector128.Create(Tiny)), x * Vector128.Create(0.5f), y);
@@ -49,15 +49,15 @@ internal readonly struct GeluOperator : IActivationOperator
         Vector256<float> ratio, core, u, scale, v;
         if (Vector256.LessThanAll(a.AsUInt32() - Vector256.Create(TinyBits), Vector256.Create(UnscaledBitsRange)))
         {
-            NormalTail.Evaluate(a, NormalTail.RoundToExponent, out ratio, out core, out u, out scale);
-            v = NormalTail.CombineExponent(x * ratio, core, u, scale);
+            NormalTail.Evaluate(a, x, NormalTail.RoundToExponent, out ratio, out core, out u, out scale);
+            v = NormalTail.CombineExponent(ratio, core, u, scale);
             return Vector256.ConditionalSelect(Vector256.LessThanOrEqual(x, Vector256<float>.Zero), v, x - v);
         }
 
         var limit = Vector256.Create(NormalTail.Limit);
         var clamped = Vector256.MinNative(Vector256.MaxNative(x, -limit), limit);
-        NormalTail.Evaluate(Vector256.Abs(clamped), RoundToScale64, out ratio, out core, out u, out scale);
-        v = NormalTail.Combine(clamped * ratio, core, u, scale);
+        NormalTail.Evaluate(Vector256.Abs(clamped), clamped, RoundToScale64, out ratio, out core, out u, out scale);
+        v = NormalTail.Combine(ratio, core, u, scale);
         var twoToMinus64 = Vector256.Create(TwoToMinus64);
         var y = Vector256.ConditionalSelect(Vector256.LessThanOrEqual(x, Vector256<float>.Zero), v * twoToMinus64, Fma(v, -twoToMinus64, x));
         return Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256.Create(Tiny)), x * Vector256.Create(0.5f), y);
@@ -70,15 +70,15 @@ internal readonly struct GeluOperator : IActivationOperator
         Vector512<float> ratio, core, u, scale, v;
         if (Vector512.LessThanAll(a.AsUInt32() - Vector512.Create(TinyBits), Vector512.Create(UnscaledBitsRange)))
         {
-            NormalTail.Evaluate(a, NormalTail.RoundToExponent, out ratio, out core, out u, out scale);
-            v = NormalTail.CombineExponent(x * ratio, core, u, scale);
+            NormalTail.Evaluate(a, x, NormalTail.RoundToExponent, out ratio, out core, out u, out scale);
+            v = NormalTail.CombineExponent(ratio, core, u, scale);
             return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(x, Vector512<float>.Zero), v, x - v);
         }
 
         var limit = Vector512.Create(NormalTail.Limit);
         var clamped = Vector512.MinNative(Vector512.MaxNative(x, -limit), limit);
-        NormalTail.Evaluate(Vector512.Abs(clamped), RoundToScale64, out ratio, out core, out u, out scale);
-        v = NormalTail.Combine(clamped * ratio, core, u, scale);
+        NormalTail.Evaluate(Vector512.Abs(clamped), clamped, RoundToScale64, out ratio, out core, out u, out scale);
+        v = NormalTail.Combine(ratio, core, u, scale);
         var twoToMinus64 = Vector512.Create(TwoToMinus64);
         var y = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(x, Vector512<float>.Zero), v * twoToMinus64, Fma(v, -twoToMinus64, x));
         return Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512.Create(Tiny)), x * Vector512.Create(0.5f), y);
@@ -92,7 +92,7 @@ internal readonly struct GeluDerivativeOperator : IActivationOperator
     public static float Invoke(float x)
     {
         float a = MathF.Abs(Clamp(x, NormalTail.Limit));
-        NormalTail.Evaluate(a, out float ratio, out float core, out float u, out float scale64);
+        NormalTail.Evaluate(a, 1f, out float ratio, out float core, out float u, out float scale64);
         float d = NormalTail.Combine(Fma(a, -NormalTail.InvSqrt2Pi, ratio), core, u, scale64) * TwoToMinus64;
         return RootExpansion.Blend<GeluRoot>(x, x < 0 ? d : 1f - d);
     }
@@ -101,7 +101,7 @@ internal readonly struct GeluDerivativeOperator : IActivationOperator
     public static Vector128<float> Invoke(Vector128<float> x)
     {
         var a = Vector128.Abs(Clamp(x, NormalTail.Limit));
-        NormalTail.Evaluate(a, RoundToScale64, out var ratio, out var core, out var u, out var scale64);
+        NormalTail.Evaluate(a, Vector128<float>.One, RoundToScale64, out var ratio, out var core, out var u, out var scale64);
         var d = NormalTail.Combine(Fma(a, Vector128.Create(-NormalTail.InvSqrt2Pi), ratio), core, u, scale64) * Vector128.Create(TwoToMinus64);
         return RootExpansion.Blend<GeluRoot>(x, Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128<float>.Zero), d, Vector128<float>.One - d));
     }
@@ -110,7 +110,7 @@ internal readonly struct GeluDerivativeOperator : IActivationOperator
     public static Vector256<float> Invoke(Vector256<float> x)
     {
         var a = Vector256.Abs(Clamp(x, NormalTail.Limit));
-        NormalTail.Evaluate(a, RoundToScale64, out var ratio, out var core, out var u, out var scale64);
+        NormalTail.Evaluate(a, Vector256<float>.One, RoundToScale64, out var ratio, out var core, out var u, out var scale64);
         var d = NormalTail.Combine(Fma(a, Vector256.Create(-NormalTail.InvSqrt2Pi), ratio), core, u, scale64) * Vector256.Create(TwoToMinus64);
         return RootExpansion.Blend<GeluRoot>(x, Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), d, Vector256<float>.One - d));
     }
@@ -119,7 +119,7 @@ internal readonly struct GeluDerivativeOperator : IActivationOperator
     public static Vector512<float> Invoke(Vector512<float> x)
     {
         var a = Vector512.Abs(Clamp(x, NormalTail.Limit));
-        NormalTail.Evaluate(a, RoundToScale64, out var ratio, out var core, out var u, out var scale64);
+        NormalTail.Evaluate(a, Vector512<float>.One, RoundToScale64, out var ratio, out var core, out var u, out var scale64);
         var d = NormalTail.Combine(Fma(a, Vector512.Create(-NormalTail.InvSqrt2Pi), ratio), core, u, scale64) * Vector512.Create(TwoToMinus64);
         return RootExpansion.Blend<GeluRoot>(x, Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), d, Vector512<float>.One - d));
     }
