@@ -142,6 +142,14 @@ internal static class ActivationDriver
         nuint lastStart = (nuint)(n - Count);
         Vector512<float> last = Vector512.LoadUnsafe(ref xr, lastStart);
         nuint i = 0;
+        for (; i + Count <= lastStart; i += 2 * Count)
+        {
+            var y0 = TOp.Invoke(Vector512.LoadUnsafe(ref xr, i));
+            var y1 = TOp.Invoke(Vector512.LoadUnsafe(ref xr, i + Count));
+            y0.StoreUnsafe(ref yr, i);
+            y1.StoreUnsafe(ref yr, i + Count);
+        }
+
         for (; i <= lastStart; i += Count)
         {
             TOp.Invoke(Vector512.LoadUnsafe(ref xr, i)).StoreUnsafe(ref yr, i);

@@ -4,55 +4,84 @@ using static MLNet.Gelu.VectorMath;
 
 namespace MLNet.Gelu;
 
-/// <summary>Exact GELU, <c>x·Φ(x)</c>: <c>x ≤ 0 ? x·Q(|x|) : x − x·Q(x)</c> with Q from <see cref="NormalTail"/>; |x| is clamped to 15 (beyond it GELU(x) is x or −0). For x ≤ 0 the 2^64-scaled Q is multiplied by x before scaling back, so that subnormal results are rounded once; for x &gt; 0 one fused multiply-add rounds x − x·Q once (subnormal d gives d/2 exactly rounded).</summary>
+/// <summary>Exact GELU, <c>x·Φ(x)</c>: with v = x·Q(|x|) from <see cref="NormalTail"/> (x joining before the Gaussian factor), <c>x ≤ 0 ? v : x − v</c>; |x| is clamped to 15 (beyond it GELU(x) is x or −0) and |x| under 2^-100 (±0 and subnormals included) gives x/2, rounded once. v is formed scaled by 2^64 and scaled back last, so that subnormal results are rounded once; a vector whose every |x| lies in [2^-100, 12) needs neither the clamp nor the scaling, and skipping them there changes no rounding (every value stays normal), so all paths agree bit for bit.</summary>
 internal readonly struct GeluOperator : IActivationOperator
 {
+    private const float Tiny = 7.888609052210118e-31f; // 2^-100
+    private const uint TinyBits = 0x0D800000u;
+    private const uint UnscaledBitsRange = 0x41400000u - TinyBits; // bits of NormalTail.UnscaledLimit (12) minus bits of 2^-100
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Invoke(float x)
     {
         float clamped = Clamp(x, NormalTail.Limit);
-        NormalTail.Evaluate(MathF.Abs(clamped), out float ratio, out float core, out float r, out float scale64);
-        float q64 = NormalTail.Combine(ratio, core, r, scale64);
-        return x <= 0 ? clamped * q64 * TwoToMinus64 : Fma(-clamped, q64 * TwoToMinus64, x);
+        NormalTail.Evaluate(MathF.Abs(clamped), clamped, out float xRatio, out float core, out float u, out float scale64);
+        float v64 = NormalTail.Combine(xRatio, core, u, scale64);
+        float y = x <= 0 ? v64 * TwoToMinus64 : Fma(v64, -TwoToMinus64, x);
+        return MathF.Abs(x) < Tiny ? x * 0.5f : y;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Invoke(Vector128<float> x)
     {
+        var a = Vector128.Abs(x);
+        Vector128<float> ratio, core, u, scale, v;
+        if (Vector128.LessThanAll(a.AsUInt32() - Vector128.Create(TinyBits), Vector128.Create(UnscaledBitsRange)))
+        {
+            NormalTail.Evaluate(a, x, NormalTail.RoundToExponent, out ratio, out core, out u, out scale);
+            v = NormalTail.CombineExponent(ratio, core, u, scale);
+            return Vector128.ConditionalSelect(Vector128.LessThanOrEqual(x, Vector128<float>.Zero), v, x - v);
+        }
+
         var limit = Vector128.Create(NormalTail.Limit);
         var clamped = Vector128.MinNative(Vector128.MaxNative(x, -limit), limit);
-        NormalTail.Evaluate(Vector128.Abs(clamped), out var ratio, out var core, out var r, out var scale64);
-        var q64 = NormalTail.Combine(ratio, core, r, scale64);
+        NormalTail.Evaluate(Vector128.Abs(clamped), clamped, RoundToScale64, out ratio, out core, out u, out scale);
+        v = NormalTail.Combine(ratio, core, u, scale);
         var twoToMinus64 = Vector128.Create(TwoToMinus64);
-        var negative = clamped * q64 * twoToMinus64;
-        var positive = Fma(-clamped, q64 * twoToMinus64, x);
-        return Vector128.ConditionalSelect(Vector128.LessThanOrEqual(x, Vector128<float>.Zero), negative, positive);
+        var y = Vector128.ConditionalSelect(Vector128.LessThanOrEqual(x, Vector128<float>.Zero), v * twoToMinus64, Fma(v, -twoToMinus64, x));
+        return Vector128.ConditionalSelect(Vector128.LessThan(a, Vector128.Create(Tiny)), x * Vector128.Create(0.5f), y);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Invoke(Vector256<float> x)
     {
+        var a = Vector256.Abs(x);
+        Vector256<float> ratio, core, u, scale, v;
+        if (Vector256.LessThanAll(a.AsUInt32() - Vector256.Create(TinyBits), Vector256.Create(UnscaledBitsRange)))
+        {
+            NormalTail.Evaluate(a, x, NormalTail.RoundToExponent, out ratio, out core, out u, out scale);
+            v = NormalTail.CombineExponent(ratio, core, u, scale);
+            return Vector256.ConditionalSelect(Vector256.LessThanOrEqual(x, Vector256<float>.Zero), v, x - v);
+        }
+
         var limit = Vector256.Create(NormalTail.Limit);
         var clamped = Vector256.MinNative(Vector256.MaxNative(x, -limit), limit);
-        NormalTail.Evaluate(Vector256.Abs(clamped), out var ratio, out var core, out var r, out var scale64);
-        var q64 = NormalTail.Combine(ratio, core, r, scale64);
+        NormalTail.Evaluate(Vector256.Abs(clamped), clamped, RoundToScale64, out ratio, out core, out u, out scale);
+        v = NormalTail.Combine(ratio, core, u, scale);
         var twoToMinus64 = Vector256.Create(TwoToMinus64);
-        var negative = clamped * q64 * twoToMinus64;
-        var positive = Fma(-clamped, q64 * twoToMinus64, x);
-        return Vector256.ConditionalSelect(Vector256.LessThanOrEqual(x, Vector256<float>.Zero), negative, positive);
+        var y = Vector256.ConditionalSelect(Vector256.LessThanOrEqual(x, Vector256<float>.Zero), v * twoToMinus64, Fma(v, -twoToMinus64, x));
+        return Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256.Create(Tiny)), x * Vector256.Create(0.5f), y);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Invoke(Vector512<float> x)
     {
+        var a = Vector512.Abs(x);
+        Vector512<float> ratio, core, u, scale, v;
+        if (Vector512.LessThanAll(a.AsUInt32() - Vector512.Create(TinyBits), Vector512.Create(UnscaledBitsRange)))
+        {
+            NormalTail.Evaluate(a, x, NormalTail.RoundToExponent, out ratio, out core, out u, out scale);
+            v = NormalTail.CombineExponent(ratio, core, u, scale);
+            return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(x, Vector512<float>.Zero), v, x - v);
+        }
+
         var limit = Vector512.Create(NormalTail.Limit);
         var clamped = Vector512.MinNative(Vector512.MaxNative(x, -limit), limit);
-        NormalTail.Evaluate(Vector512.Abs(clamped), out var ratio, out var core, out var r, out var scale64);
-        var q64 = NormalTail.Combine(ratio, core, r, scale64);
+        NormalTail.Evaluate(Vector512.Abs(clamped), clamped, RoundToScale64, out ratio, out core, out u, out scale);
+        v = NormalTail.Combine(ratio, core, u, scale);
         var twoToMinus64 = Vector512.Create(TwoToMinus64);
-        var negative = clamped * q64 * twoToMinus64;
-        var positive = Fma(-clamped, q64 * twoToMinus64, x);
-        return Vector512.ConditionalSelect(Vector512.LessThanOrEqual(x, Vector512<float>.Zero), negative, positive);
+        var y = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(x, Vector512<float>.Zero), v * twoToMinus64, Fma(v, -twoToMinus64, x));
+        return Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512.Create(Tiny)), x * Vector512.Create(0.5f), y);
     }
 }
 
@@ -63,8 +92,8 @@ internal readonly struct GeluDerivativeOperator : IActivationOperator
     public static float Invoke(float x)
     {
         float a = MathF.Abs(Clamp(x, NormalTail.Limit));
-        NormalTail.Evaluate(a, out float ratio, out float core, out float r, out float scale64);
-        float d = NormalTail.Combine(Fma(a, -NormalTail.InvSqrt2Pi, ratio), core, r, scale64) * TwoToMinus64;
+        NormalTail.Evaluate(a, 1f, out float ratio, out float core, out float u, out float scale64);
+        float d = NormalTail.Combine(Fma(a, -NormalTail.InvSqrt2Pi, ratio), core, u, scale64) * TwoToMinus64;
         return RootExpansion.Blend<GeluRoot>(x, x < 0 ? d : 1f - d);
     }
 
@@ -72,8 +101,8 @@ internal readonly struct GeluDerivativeOperator : IActivationOperator
     public static Vector128<float> Invoke(Vector128<float> x)
     {
         var a = Vector128.Abs(Clamp(x, NormalTail.Limit));
-        NormalTail.Evaluate(a, out var ratio, out var core, out var r, out var scale64);
-        var d = NormalTail.Combine(Fma(a, Vector128.Create(-NormalTail.InvSqrt2Pi), ratio), core, r, scale64) * Vector128.Create(TwoToMinus64);
+        NormalTail.Evaluate(a, Vector128<float>.One, RoundToScale64, out var ratio, out var core, out var u, out var scale64);
+        var d = NormalTail.Combine(Fma(a, Vector128.Create(-NormalTail.InvSqrt2Pi), ratio), core, u, scale64) * Vector128.Create(TwoToMinus64);
         return RootExpansion.Blend<GeluRoot>(x, Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128<float>.Zero), d, Vector128<float>.One - d));
     }
 
@@ -81,8 +110,8 @@ internal readonly struct GeluDerivativeOperator : IActivationOperator
     public static Vector256<float> Invoke(Vector256<float> x)
     {
         var a = Vector256.Abs(Clamp(x, NormalTail.Limit));
-        NormalTail.Evaluate(a, out var ratio, out var core, out var r, out var scale64);
-        var d = NormalTail.Combine(Fma(a, Vector256.Create(-NormalTail.InvSqrt2Pi), ratio), core, r, scale64) * Vector256.Create(TwoToMinus64);
+        NormalTail.Evaluate(a, Vector256<float>.One, RoundToScale64, out var ratio, out var core, out var u, out var scale64);
+        var d = NormalTail.Combine(Fma(a, Vector256.Create(-NormalTail.InvSqrt2Pi), ratio), core, u, scale64) * Vector256.Create(TwoToMinus64);
         return RootExpansion.Blend<GeluRoot>(x, Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), d, Vector256<float>.One - d));
     }
 
@@ -90,8 +119,8 @@ internal readonly struct GeluDerivativeOperator : IActivationOperator
     public static Vector512<float> Invoke(Vector512<float> x)
     {
         var a = Vector512.Abs(Clamp(x, NormalTail.Limit));
-        NormalTail.Evaluate(a, out var ratio, out var core, out var r, out var scale64);
-        var d = NormalTail.Combine(Fma(a, Vector512.Create(-NormalTail.InvSqrt2Pi), ratio), core, r, scale64) * Vector512.Create(TwoToMinus64);
+        NormalTail.Evaluate(a, Vector512<float>.One, RoundToScale64, out var ratio, out var core, out var u, out var scale64);
+        var d = NormalTail.Combine(Fma(a, Vector512.Create(-NormalTail.InvSqrt2Pi), ratio), core, u, scale64) * Vector512.Create(TwoToMinus64);
         return RootExpansion.Blend<GeluRoot>(x, Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), d, Vector512<float>.One - d));
     }
 }

@@ -21,11 +21,11 @@ internal static class VectorMath
 
     // e^r = 1 + r·(1 + r·(E2 + E3·r + E4·r² + E5·r³ + E6·r⁴)) on |r| ≤ ln2/2, relative error 3.1e-9 (fitted, then
     // rounded to float coefficient by coefficient, refitting the rest).
-    private const float E2 = 0.4999999403953552f;
-    private const float E3 = 0.1666652113199234f;
-    private const float E4 = 0.04166838899254799f;
-    private const float E5 = 0.008368714712560177f;
-    private const float E6 = 0.0013814610429108143f;
+    internal const float E2 = 0.4999999403953552f;
+    internal const float E3 = 0.1666652113199234f;
+    internal const float E4 = 0.04166838899254799f;
+    internal const float E5 = 0.008368714712560177f;
+    internal const float E6 = 0.0013814610429108143f;
 
     // Below this e^w is under half the smallest subnormal float, so Exp returns 0.
     private const float ExpUnderflow = -104f;
