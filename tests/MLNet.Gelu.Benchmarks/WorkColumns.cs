@@ -9,10 +9,10 @@ namespace MLNet.Gelu.Benchmarks;
 /// <summary>Work done by one benchmark operation, for the throughput columns.</summary>
 /// <param name="Tokens">Useful (non-padding) tokens, or 0 when the operation has none.</param>
 /// <param name="Flops">Useful floating-point operations (a multiply-add counts 2).</param>
-internal readonly record struct Work(long Tokens, double Flops);
+public readonly record struct Work(long Tokens, double Flops);
 
 /// <summary>A benchmark parameter that knows the work of one operation.</summary>
-internal interface IHasWork
+public interface IHasWork
 {
     Work Work { get; }
 }
