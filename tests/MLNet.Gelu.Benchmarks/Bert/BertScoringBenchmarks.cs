@@ -55,7 +55,7 @@ public class BertScoringBenchmarks
         _embedder = NewEmbedder();
         _encoderOptions = RawMiniLm.SessionOptionsFor(Threads);
         _encoder = new SentenceEncoder(_encoderOptions);
-        WorkRegistry.Register(GetType(), Useful(_raw, _texts));
+        WorkRegistry.Register(typeof(BertScoringBenchmarks), Useful(_raw, _texts));
     }
 
     [GlobalCleanup]

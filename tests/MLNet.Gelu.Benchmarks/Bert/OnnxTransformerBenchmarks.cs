@@ -33,7 +33,7 @@ public class OnnxTransformerBenchmarks
         _embedder = BertScoringBenchmarks.NewEmbedder();
         _data = _mlContext.Data.LoadFromEnumerable(_texts.Select(t => new MlNetOnnxPipeline.TextRow { Text = t }).ToArray());
         _pipeline = MlNetOnnxPipeline.Fit(_mlContext, _data, Threads);
-        WorkRegistry.Register(GetType(), BertScoringBenchmarks.Useful(_raw, _texts));
+        WorkRegistry.Register(typeof(OnnxTransformerBenchmarks), BertScoringBenchmarks.Useful(_raw, _texts));
     }
 
     [GlobalCleanup]

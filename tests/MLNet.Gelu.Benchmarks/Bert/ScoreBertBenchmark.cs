@@ -46,7 +46,7 @@ public class ScoreBertBenchmarks
             },
         };
         _scoreBert = _mlContext.Transforms.ScoreBert("Embedding", nameof(MlNetOnnxPipeline.TextRow.Text), options).Fit(_data);
-        WorkRegistry.Register(GetType(), BertScoringBenchmarks.Useful(_raw, _texts));
+        WorkRegistry.Register(typeof(ScoreBertBenchmarks), BertScoringBenchmarks.Useful(_raw, _texts));
     }
 
     [GlobalCleanup]
