@@ -13,7 +13,7 @@ public enum GemmForm
     NN,
 }
 
-/// <summary>One matrix product of an MLP training step.</summary>
+/// <summary>One matrix product of an MLP training step, shown as "layer step m×n×k" (fwd X·Wᵀ, dW = dZᵀ·X, dX = dZ·W).</summary>
 public sealed record GemmShape(string Step, GemmForm Form, int M, int N, int K) : IHasWork
 {
     /// <summary>2·m·n·k.</summary>
@@ -28,17 +28,17 @@ public sealed record GemmShape(string Step, GemmForm Form, int M, int N, int K) 
         int[] sizes = [784, 256, 256, 10];
         for (int l = 0; l < 3; l++)
         {
-            yield return new GemmShape($"L{l + 1} fwd X·Wᵀ", GemmForm.NT, batch, sizes[l + 1], sizes[l]);
+            yield return new GemmShape($"L{l + 1} fwd", GemmForm.NT, batch, sizes[l + 1], sizes[l]);
         }
 
         for (int l = 0; l < 3; l++)
         {
-            yield return new GemmShape($"L{l + 1} dW = dZᵀ·X", GemmForm.TN, sizes[l + 1], sizes[l], batch);
+            yield return new GemmShape($"L{l + 1} dW", GemmForm.TN, sizes[l + 1], sizes[l], batch);
         }
 
         for (int l = 1; l < 3; l++)
         {
-            yield return new GemmShape($"L{l + 1} dX = dZ·W", GemmForm.NN, batch, sizes[l], sizes[l + 1]);
+            yield return new GemmShape($"L{l + 1} dX", GemmForm.NN, batch, sizes[l], sizes[l + 1]);
         }
     }
 
@@ -48,5 +48,5 @@ public sealed record GemmShape(string Step, GemmForm Form, int M, int N, int K) 
     /// <summary>Stored shape of B.</summary>
     public long[] BShape => Form == GemmForm.NT ? [N, K] : [K, N];
 
-    public override string ToString() => $"{Step} {M}×{N}×{K}";
+    public override string ToString() => $"{Step} {M}x{N}x{K}";
 }

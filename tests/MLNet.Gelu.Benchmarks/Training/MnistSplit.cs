@@ -45,7 +45,7 @@ internal sealed class MnistSplit
         var rows = digits.Select(d => new Row { Features = d.Pixels, Digit = (uint)d.Label }).ToArray();
         var view = mlContext.Data.LoadFromEnumerable(rows);
         var keyed = mlContext.Transforms.Conversion.MapValueToKey("Label", nameof(Row.Digit),
-            keyData: mlContext.Data.LoadFromEnumerable(Enumerable.Range(0, 10).Select(i => new Row { Features = new float[FeatureCount], Digit = (uint)i })))
+            keyData: mlContext.Data.LoadFromEnumerable(Enumerable.Range(0, 10).Select(i => new DigitRow { Digit = (uint)i })))
             .Fit(view).Transform(view);
         return mlContext.Data.Cache(keyed);
     }
@@ -63,6 +63,12 @@ internal sealed class MnistSplit
         }
 
         return (double)correct / labels.Length;
+    }
+
+    /// <summary>The ten labels, in order, so that key i is digit i whatever rows are loaded.</summary>
+    public sealed class DigitRow
+    {
+        public uint Digit { get; set; }
     }
 
     public sealed class Row
