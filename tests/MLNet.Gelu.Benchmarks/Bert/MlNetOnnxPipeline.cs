@@ -20,7 +20,7 @@ internal static class MlNetOnnxPipeline
         var tokens = mlContext.Transforms.CustomMapping<TextRow, TokenRow>(
             (input, output) =>
             {
-                // One tokenizer, used from the cursor's thread only (the span overload reuses no shared buffer).
+                // One tokenizer for the mapping; the lock keeps it safe should ML.NET run several cursors at once.
                 output.InputIds = new long[Tokens];
                 output.AttentionMask = new long[Tokens];
                 output.TokenTypeIds = new long[Tokens];

@@ -4,7 +4,6 @@
 // ConfigEntries) with the ones that landed.
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using MLNet.Gelu;
 using MLNet.Gelu.Bert;
 using MLNet.Gelu.Bert.Models;
