@@ -36,6 +36,7 @@ internal static class BertStats
         Console.WriteLine($"useful work per pass: {flops / 1e9:0.0} GFLOP (6 · (s · (8h² + 4hi) + 4s²h), h = 384, i = 1536); " +
             $"the library's padded batches execute {paddedFlops / 1e9:0.0} GFLOP");
 
+        Console.WriteLine(FmaPeak.Measure(1));
         FmaPeakResult peak = FmaPeak.Measure(WorkRegistry.Threads);
         Console.WriteLine(peak);
         Console.WriteLine("  (AMD Zen 4 runs a 512-bit FMA as two 256-bit halves on its two FMA pipes: 16 FP32 FMAs = 32 flops per cycle per core.)");
