@@ -24,6 +24,7 @@ internal static class BenchmarkConfig
             .WithId("Steady")
             .AsDefault())
         .AddColumn(new ThroughputColumn())
+        .AddColumn(WorkRegistry.Columns())
         .WithOptions(ConfigOptions.JoinSummary);
 }
 

@@ -1,18 +1,52 @@
 using BenchmarkDotNet.Running;
 using MLNet.Gelu.Benchmarks;
 using MLNet.Gelu.Benchmarks.Activations;
+using MLNet.Gelu.Benchmarks.Bert;
+using MLNet.Gelu.Benchmarks.Training;
 
-// dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --verify         peers agree with the library?
-// dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --quick          single-thread kernel table only
-// dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --filter '*'     everything
+// dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --verify             peers agree with the library?
+// dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --quick              single-thread kernel table only
+// dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --bert-stats         token lengths, padding, FMA peak, useful GFLOP/s
+// dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --time-to-accuracy   MNIST: MLP vs SDCA vs L-BFGS to their best accuracy
+// dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --tiny --filter '*Bert*'   a smoke run: 32 sentences, 512 MNIST rows
+// dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --filter '*'         everything
 // Any other BenchmarkDotNet argument works (--filter, --list flat, ...); see docs/benchmarks.md.
 if (args.Contains("--verify"))
 {
     return PeerAgreement.Run();
 }
 
-string[] arguments = args.Contains("--quick")
-    ? [.. args.Where(a => a != "--quick"), "--filter", "*.KernelBenchmarks.*"]
-    : args;
+if (args.Contains("--bert-stats"))
+{
+    return BertStats.Run();
+}
+
+if (args.Contains("--time-to-accuracy"))
+{
+    return TimeToAccuracy.Run();
+}
+
+string[] arguments = args;
+if (arguments.Contains("--tiny"))
+{
+    // Smoke run: 32 sentences and 512 MNIST rows instead of 3,000 and 8,000 (explicit row variables still win).
+    SetIfUnset(BertCorpus.RowsVariable, "32");
+    SetIfUnset(EpochBenchmarks.RowsVariable, "512");
+    arguments = [.. arguments.Where(a => a != "--tiny")];
+}
+
+if (arguments.Contains("--quick"))
+{
+    arguments = [.. arguments.Where(a => a != "--quick"), "--filter", "*.KernelBenchmarks.*"];
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(BenchmarkConfig).Assembly).Run(arguments, BenchmarkConfig.Create());
 return 0;
+
+static void SetIfUnset(string variable, string value)
+{
+    if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable)))
+    {
+        Environment.SetEnvironmentVariable(variable, value);
+    }
+}
