@@ -23,6 +23,10 @@ public class ScoreBertBenchmarks
     private IDataView _data = null!;
     private ITransformer _scoreBert = null!;
 
+    /// <summary>Rows the transform reads ahead and sorts together (the raw loop sorts the whole corpus).</summary>
+    [Params(256, 1024, 4096)]
+    public int WindowSize { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
@@ -34,6 +38,7 @@ public class ScoreBertBenchmarks
             Model = BertModel.AllMiniLmL6V2(),
             TokenBudget = BertScoringBenchmarks.TokenBudget,
             IntraOpThreads = Threads,
+            WindowSize = WindowSize,
             SessionConfigEntries = new Dictionary<string, string>
             {
                 ["session.intra_op.allow_spinning"] = "0",
