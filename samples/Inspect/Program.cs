@@ -17,7 +17,7 @@ try
     }
 
     var (name, bytes) = command.ModelPath is null
-        ? ("embedded all-MiniLM-L6-v2", MLNet.Gelu.Bert.Models.BertModel.AllMiniLmL6V2().OnnxModel.ToArray())
+        ? ("embedded all-MiniLM-L6-v2", MLNet.Gelu.Bert.BertModel.AllMiniLmL6V2().OnnxModel.ToArray())
         : (command.ModelPath, File.ReadAllBytes(command.ModelPath));
     var options = new ActivationRewriteOptions { Style = command.Style, FoldBias = command.FoldBias };
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Gelu;
-using MLNet.Gelu.Bert.Transforms;
+using MLNet.Gelu.Bert;
 
 namespace QuickStart;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MLNet.Gelu;
-using MLNet.Gelu.Training;
 
 namespace ActivationExperiments.Experiments;
 

@@ -1,6 +1,6 @@
 using MLNet.Gelu;
 using MLNet.Gelu.Bert.Graphs;
-using MLNet.Gelu.Bert.Models;
+using MLNet.Gelu.Bert;
 
 namespace ActivationExperiments.Experiments;
 

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using ActivationExperiments.Statistics;
 using MLNet.Gelu;
-using MLNet.Gelu.Bert.Batching;
-using MLNet.Gelu.Bert.Sessions;
+using MLNet.Gelu.Bert;
 
 namespace ActivationExperiments.Experiments;
 

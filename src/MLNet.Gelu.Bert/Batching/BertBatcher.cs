@@ -1,9 +1,6 @@
 using System.Buffers;
-using MLNet.Gelu.Bert.Models;
-using MLNet.Gelu.Bert.Sessions;
-using MLNet.Gelu.Bert.Tokenization;
 
-namespace MLNet.Gelu.Bert.Batching;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>
 /// Scores a window of tokenized rows with few, dense model runs: sorts the model inputs by length, cuts batches under a

@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Bert.Batching;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>How tokenized rows are cut into model runs.</summary>
 public sealed record BertBatchingOptions

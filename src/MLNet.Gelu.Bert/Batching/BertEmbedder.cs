@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using MLNet.Gelu.Bert.Models;
-using MLNet.Gelu.Bert.Sessions;
-using MLNet.Gelu.Bert.Tokenization;
 
-namespace MLNet.Gelu.Bert.Batching;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>
 /// Sentence embeddings without ML.NET: tokenizes texts, scores them in length-sorted batches on one shared ONNX Runtime

@@ -1,7 +1,5 @@
-using MLNet.Gelu.Bert.Sessions;
-using MLNet.Gelu.Bert.Tokenization;
 
-namespace MLNet.Gelu.Bert.Batching;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>Everything a <see cref="BertEmbedder"/> can be told, each part with documented defaults.</summary>
 public sealed record BertEmbedderOptions

@@ -1,7 +1,6 @@
 using System.Numerics.Tensors;
-using MLNet.Gelu.Bert.Models;
 
-namespace MLNet.Gelu.Bert.Batching;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>Turns one row of model output into one vector.</summary>
 internal static class Pooling

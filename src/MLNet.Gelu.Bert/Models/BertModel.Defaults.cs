@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace MLNet.Gelu.Bert.Models;
+namespace MLNet.Gelu.Bert;
 
 public sealed partial class BertModel
 {

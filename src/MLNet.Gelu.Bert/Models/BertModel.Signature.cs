@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Bert.Models;
+namespace MLNet.Gelu.Bert;
 
 public sealed partial class BertModel
 {

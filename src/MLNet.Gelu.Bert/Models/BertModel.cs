@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace MLNet.Gelu.Bert.Models;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>
 /// A BERT model ready to score: its ONNX bytes, its WordPiece vocabulary and the settings that say how to feed and

@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Bert.Models;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>A BERT model or its vocabulary cannot be used; <see cref="Problem"/> says why and <see cref="SourceName"/> names the file.</summary>
 public sealed class BertModelException : Exception

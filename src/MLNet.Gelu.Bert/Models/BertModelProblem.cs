@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Bert.Models;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>What is wrong with a model or vocabulary file, as reported by <see cref="BertModelException"/>.</summary>
 public enum BertModelProblem

@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Bert.Models;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>
 /// How a BERT model expects its text and how its output becomes an embedding.

@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Bert.Models;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>How the per-token vectors of a BERT model's output become one vector per text.</summary>
 public enum BertPooling

@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Bert.Models;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>A WordPiece vocabulary (<c>vocab.txt</c>: one token per line, the line number is the id), checked for the special tokens.</summary>
 public sealed class BertVocabulary

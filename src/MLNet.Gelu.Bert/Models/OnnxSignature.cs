@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Bert.Models;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>One graph input or output: name, ONNX element type and dimensions (-1 where symbolic).</summary>
 internal sealed record OnnxTensorInfo(string Name, int ElementType, long[] Dimensions)

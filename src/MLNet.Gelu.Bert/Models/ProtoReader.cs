@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Bert.Models;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>
 /// Just enough of the protobuf wire format to read an ONNX model's signature without copying its weights.

@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Bert.Sessions;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>
 /// Where ONNX Runtime runs the model. Every provider but <see cref="Cpu"/> needs a different ONNX Runtime native package

@@ -1,7 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
-using MLNet.Gelu.Bert.Models;
 
-namespace MLNet.Gelu.Bert.Sessions;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>
 /// One ONNX Runtime session over a BERT model, shared by all callers: <see cref="Run"/> is thread-safe. Inputs are

@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 
-namespace MLNet.Gelu.Bert.Sessions;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>How the ONNX Runtime session that scores a BERT model is set up.</summary>
 public sealed record BertSessionOptions

@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 
-namespace MLNet.Gelu.Bert.Sessions;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>
 /// The requested execution provider is not in the ONNX Runtime native library the app carries, or failed to start.

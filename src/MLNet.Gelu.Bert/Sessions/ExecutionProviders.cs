@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 
-namespace MLNet.Gelu.Bert.Sessions;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>Adds the requested execution provider to ONNX Runtime session options.</summary>
 internal static class ExecutionProviders

@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Bert.Sessions;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>
 /// The ONNX Runtime native library is not in the app. This library references only the managed ONNX Runtime API

@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Bert.Tokenization;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>One model input: token ids with <c>[CLS]</c>/<c>[SEP]</c>, its attention mask, token types, and what truncation dropped.</summary>
 /// <param name="InputIds">WordPiece ids, starting with <c>[CLS]</c> and ending with <c>[SEP]</c>.</param>

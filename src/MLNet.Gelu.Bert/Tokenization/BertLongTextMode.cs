@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Bert.Tokenization;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>What happens to a text with more tokens than the model's <c>MaxTokens</c>.</summary>
 public enum BertLongTextMode

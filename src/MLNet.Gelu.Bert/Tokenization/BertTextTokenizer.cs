@@ -1,7 +1,6 @@
 using System.Buffers;
-using MLNet.Gelu.Bert.Models;
 
-namespace MLNet.Gelu.Bert.Tokenization;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>
 /// Hugging Face-conformant BERT tokenization on FastBertTokenizer: WordPiece ids with <c>[CLS]</c>/<c>[SEP]</c>, the

@@ -1,9 +1,9 @@
-namespace MLNet.Gelu.Bert.Tokenization;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>
 /// A window of tokenized rows kept in flat, reused buffers: each row is one model input (a sequence), or several
 /// with chunking. Fill it with <see cref="BertTextTokenizer.Tokenize(string?, string?, BertTokenizedRows)"/>, score it with
-/// a <see cref="Batching.BertBatcher"/>, then <see cref="Clear"/> and reuse it. Not thread-safe: one per cursor or call.
+/// a <see cref="BertBatcher"/>, then <see cref="Clear"/> and reuse it. Not thread-safe: one per cursor or call.
 /// </summary>
 public sealed class BertTokenizedRows
 {

@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Bert.Tokenization;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>How texts longer than the model's limit are handled.</summary>
 public sealed record BertTokenizerOptions

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace MLNet.Gelu.Bert.Tokenization;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>
 /// Finds words longer than Hugging Face's WordPiece limit (<c>max_input_chars_per_word</c> = 100), which it maps to

@@ -1,8 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Gelu.Bert.Tokenization;
 
-namespace MLNet.Gelu.Bert.Transforms;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>
 /// The batching cursor of DESIGN §4: reads a window of input rows ahead, tokenizes them and scores them together

@@ -1,9 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Gelu.Bert.Tokenization;
-using MLNet.Gelu.Transforms.RowMapping;
+using MLNet.Gelu.RowMapping;
 
-namespace MLNet.Gelu.Bert.Transforms;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>
 /// Binds a BERT scoring transformer to an input schema. Added column 0 is the embedding (<c>Vector&lt;Single, H&gt;</c>),

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNet.Gelu.Bert.Transforms;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>Checks the columns the BERT scoring transform reads: each must exist and hold text.</summary>
 internal static class BertInputs

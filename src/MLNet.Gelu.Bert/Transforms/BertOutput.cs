@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Bert.Transforms;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>What a column the BERT scoring transform adds holds.</summary>
 internal enum BertOutput

@@ -3,12 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;
-using MLNet.Gelu.Bert.Models;
-using MLNet.Gelu.Bert.Sessions;
-using MLNet.Gelu.Bert.Tokenization;
 using MLNet.Gelu.Persistence;
 
-namespace MLNet.Gelu.Bert.Transforms;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>
 /// Writes a <see cref="BertScoringTransformer"/>'s model, vocabulary and options into a model zip (entries

@@ -1,6 +1,5 @@
 using Microsoft.ML;
-using MLNet.Gelu.Bert.Models;
-using MLNet.Gelu.Bert.Transforms;
+using MLNet.Gelu.Bert;
 
 namespace MLNet.Gelu;
 

@@ -1,10 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
-using MLNet.Gelu.Bert.Batching;
-using MLNet.Gelu.Bert.Models;
-using MLNet.Gelu.Bert.Sessions;
-using MLNet.Gelu.Bert.Tokenization;
 
-namespace MLNet.Gelu.Bert.Transforms;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>
 /// Everything the BERT scoring transform (<c>mlContext.Transforms.ScoreBert</c>) can be told. Every property has a

@@ -1,14 +1,10 @@
 using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Gelu.Bert.Batching;
 using MLNet.Gelu.Bert.Graphs;
-using MLNet.Gelu.Bert.Models;
-using MLNet.Gelu.Bert.Sessions;
-using MLNet.Gelu.Bert.Tokenization;
 using MLNet.Gelu.Persistence;
 
-namespace MLNet.Gelu.Bert.Transforms;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>
 /// Scores a text column with a BERT model: one <c>Vector&lt;Single, H&gt;</c> embedding per row, H being the model's

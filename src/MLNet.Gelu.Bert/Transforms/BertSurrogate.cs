@@ -1,9 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Gelu.Persistence;
-using MLNet.Gelu.Transforms.RowMapping;
+using MLNet.Gelu.RowMapping;
 
-namespace MLNet.Gelu.Bert.Transforms;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>
 /// The built-in stand-in that the BERT scoring transformer saves as, and the source of its estimator's output shape: a

@@ -1,6 +1,6 @@
 using Microsoft.ML.Transforms;
 
-namespace MLNet.Gelu.Bert.Transforms;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>
 /// Lets ML.NET read a saved BERT scoring stand-in once <c>LoadWithActivations</c> has registered this assembly; the

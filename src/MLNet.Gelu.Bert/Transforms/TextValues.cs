@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace MLNet.Gelu.Bert.Transforms;
+namespace MLNet.Gelu.Bert;
 
 /// <summary>Turns ML.NET text values into the strings the tokenizer reads, without copying when the memory is a whole string.</summary>
 internal static class TextValues

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Gelu.Transforms.RowMapping;
+using MLNet.Gelu.RowMapping;
 
 namespace MLNet.Gelu.Persistence;
 

@@ -177,20 +177,12 @@ public static class GeluModelOperations
         return model;
     }
 
-    /// <summary>The restorer type a component entry names; only types of this library's own assemblies are accepted.</summary>
-    private static Type ResolveRestorer(ModelManifest.ComponentEntry entry, string source)
-    {
-        var type = Type.GetType(entry.Restorer, throwOnError: false);
-        if (type is null || !typeof(ITransformerRestorer).IsAssignableFrom(type)
-            || type.Assembly.GetName().Name is not { } assembly || !assembly.StartsWith("MLNet.Gelu", StringComparison.Ordinal))
-        {
-            throw new InvalidDataException(
-                $"The manifest of {source} needs '{entry.Restorer}' to restore the {entry.Kind} transformer at position [{string.Join(", ", entry.Path)}], and it cannot be found. " +
-                "Reference the library that saved the model (for BERT scoring, MLNet.Gelu.Bert).");
-        }
-
-        return type;
-    }
+    /// <summary>The restorer of a component entry, from the library's own list (<see cref="KnownRestorers"/>).</summary>
+    private static Type ResolveRestorer(ModelManifest.ComponentEntry entry, string source) =>
+        KnownRestorers.Find(entry.Kind, out string problem) is { } type && typeof(ITransformerRestorer).IsAssignableFrom(type)
+            ? type
+            : throw new InvalidDataException(
+                $"The manifest of {source} records a {entry.Kind} transformer at position [{string.Join(", ", entry.Path)}] that cannot be restored: {problem}.");
 
     /// <summary>The component catalog of the context a model catalog belongs to (ML.NET keeps the link internal).</summary>
     private static Microsoft.ML.Runtime.ComponentCatalog CatalogOf(ModelOperationsCatalog catalog)

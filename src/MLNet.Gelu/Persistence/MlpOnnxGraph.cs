@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using MLNet.Gelu.Training;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
-using MLNet.Gelu.Training;
 
 namespace MLNet.Gelu.Persistence;
 

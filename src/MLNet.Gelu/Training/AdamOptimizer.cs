@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>
 /// Adam (Kingma &amp; Ba 2015, "Adam: A Method for Stochastic Optimization", ICLR), in the form of PyTorch's <c>torch.optim.Adam</c>:

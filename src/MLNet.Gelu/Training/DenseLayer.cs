@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
-using MLNet.Gelu.Training.Gemm;
+using MLNet.Gelu.Gemm;
 
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>The affine map of one layer, <c>Z = X·Wᵀ + b</c>, and its gradients, over batches of rows.</summary>
 internal static class DenseLayer

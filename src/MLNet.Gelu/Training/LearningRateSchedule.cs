@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>How the learning rate changes over training, step by step (one step per mini-batch).</summary>
 /// <remarks>With <c>t</c> the step index (from 0) and <c>T</c> = epochs × batches per epoch, the rate at step <c>t</c> is

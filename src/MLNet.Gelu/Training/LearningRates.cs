@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>The learning rate at a step under a <see cref="LearningRateSchedule"/>.</summary>
 internal static class LearningRates

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>
 /// A trained binary MLP classifier: adds <c>Score</c> (the logit difference z₁ − z₀), <c>Probability</c> (σ(Score), the softmax probability of <see langword="true"/>) and <c>PredictedLabel</c> (Score &gt; 0) to every row.

@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>
 /// Trains a multilayer perceptron classifier for two classes, false and true (two-class softmax output, cross-entropy loss, Adam).

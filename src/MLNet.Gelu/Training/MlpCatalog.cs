@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using MLNet.Gelu.Training;
 
 namespace MLNet.Gelu;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>Reads an ML.NET data view into the dense arrays the MLP engine trains on, checking every row.</summary>
 internal static class MlpDataReader

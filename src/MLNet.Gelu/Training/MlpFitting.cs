@@ -3,7 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>The part of <c>Fit</c> both MLP trainers share: read the data, train, log each epoch to ML.NET's channel.</summary>
 internal static class MlpFitting

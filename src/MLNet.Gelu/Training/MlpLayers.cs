@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>
 /// The parameters of a multilayer perceptron: <c>Sizes[0]</c> inputs, hidden layers <c>Sizes[1..^1]</c>, <c>Sizes[^1]</c> logits.

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>Binary form of the model: little-endian, a magic and version header, the shape, then each layer's weights and biases.</summary>
 /// <remarks>

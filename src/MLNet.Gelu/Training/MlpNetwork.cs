@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>
 /// Forward and backward passes of an <see cref="MlpLayers"/> over mini-batches of up to a fixed size, with the buffers they need:

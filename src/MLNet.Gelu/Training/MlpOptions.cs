@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>
 /// Options of the multilayer-perceptron classifier: architecture, regularization, the Adam optimizer, the schedule,
@@ -148,7 +148,7 @@ public sealed class MlpOptions
             : throw new ArgumentOutOfRangeException(nameof(WeightDecay), value, "WeightDecay must be non-negative and finite (default 0).");
     }
 
-    /// <summary>How the learning rate changes from step to step. Default <see cref="Training.LearningRateSchedule.Constant"/>.</summary>
+    /// <summary>How the learning rate changes from step to step. Default <see cref="MLNet.Gelu.LearningRateSchedule.Constant"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not a defined schedule.</exception>
     public LearningRateSchedule LearningRateSchedule
     {

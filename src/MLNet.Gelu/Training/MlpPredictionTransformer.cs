@@ -3,7 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Gelu.Persistence;
 
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>
 /// What the binary and multiclass MLP prediction transformers share: the trained network, the feature column, scoring

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>What the MLP trainer reports through <see cref="MlpOptions.Progress"/> at the end of every epoch.</summary>
 public sealed class MlpProgress

@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Gelu.Transforms.RowMapping;
+using MLNet.Gelu.RowMapping;
 
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>
 /// Adds the prediction columns of an MLP to each row: multiclass <c>Score</c> (class probabilities) and

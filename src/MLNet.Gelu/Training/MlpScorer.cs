@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Gelu.Persistence;
 
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>What the binary and multiclass MLP transformers share: binding to a schema, scoring, saving.</summary>
 internal sealed class MlpScorer

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>
 /// The training loop of the MLP classifier over in-memory rows: mini-batch Adam on the mean softmax cross-entropy, with

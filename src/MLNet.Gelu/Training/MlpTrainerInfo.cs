@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>
 /// The <see cref="TrainerInfo"/> of the MLP trainers. Its constructor is internal to ML.NET, so this borrows the one of

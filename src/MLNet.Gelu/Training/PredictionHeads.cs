@@ -5,7 +5,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>
 /// Builds the ML.NET prediction transformers that turn an MLP's logits into the columns ML.NET's evaluators expect:

@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>
 /// xoshiro256** (Blackman &amp; Vigna 2018) seeded through SplitMix64: a small generator of our own, so that a seed gives the

@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>
 /// Softmax over each row of logits and the cross-entropy against integer labels. Binary problems use the same two-logit softmax:

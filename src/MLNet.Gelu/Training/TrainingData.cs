@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>Checks of the rows given to the trainer, each failure with the row, feature or label at fault.</summary>
 internal static class TrainingData

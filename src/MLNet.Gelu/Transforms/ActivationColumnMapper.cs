@@ -1,8 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Gelu.Transforms.RowMapping;
+using MLNet.Gelu.RowMapping;
 
-namespace MLNet.Gelu.Transforms;
+namespace MLNet.Gelu;
 
 /// <summary>Binds an activation to an input schema: one output column per pair, with the input's type and slot names.</summary>
 internal sealed class ActivationColumnMapper : ColumnMapper

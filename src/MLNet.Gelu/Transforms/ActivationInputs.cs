@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNet.Gelu.Transforms;
+namespace MLNet.Gelu;
 
 /// <summary>Checks the columns an activation transform reads: each must exist and hold Single or a vector of Single.</summary>
 internal static class ActivationInputs

@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Gelu.Persistence;
-using MLNet.Gelu.Transforms;
 
 namespace MLNet.Gelu;
 

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using MLNet.Gelu;
 using MLNet.Gelu.Benchmarks.Onnx;
 
 namespace MLNet.Gelu.Benchmarks.Activations;

@@ -1,4 +1,3 @@
-using MLNet.Gelu;
 using MLNet.Gelu.Benchmarks.Onnx;
 
 namespace MLNet.Gelu.Benchmarks.Activations;

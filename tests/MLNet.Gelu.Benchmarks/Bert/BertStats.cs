@@ -49,7 +49,7 @@ internal static class BertStats
     }
 
     /// <summary>Every peer must compute the same embeddings: lowest cosine against the raw loop's, per method.</summary>
-    private static void Agreement(string[] texts, RawMiniLm raw, MLNet.Gelu.Bert.Batching.BertEmbedder embedder)
+    private static void Agreement(string[] texts, RawMiniLm raw, MLNet.Gelu.Bert.BertEmbedder embedder)
     {
         float[][] reference = raw.EmbedSorted(texts, BertScoringBenchmarks.TokenBudget, BertScoringBenchmarks.MaxBatchSize);
         using var encoderOptions = RawMiniLm.SessionOptionsFor(WorkRegistry.Threads);

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML;
-using MLNet.Gelu.Bert.Batching;
+using MLNet.Gelu.Bert;
 
 namespace MLNet.Gelu.Benchmarks.Bert;
 

@@ -1,8 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML;
-using MLNet.Gelu;
-using MLNet.Gelu.Bert.Transforms;
-using MLNet.Gelu.Bert.Models;
+using MLNet.Gelu.Bert;
 
 namespace MLNet.Gelu.Benchmarks.Bert;
 

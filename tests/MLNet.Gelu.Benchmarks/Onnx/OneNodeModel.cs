@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using MLNet.Gelu;
 using Onnx;
 
 namespace MLNet.Gelu.Benchmarks.Onnx;

@@ -1,5 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using MLNet.Gelu;
 
 namespace MLNet.Gelu.Benchmarks.Onnx;
 

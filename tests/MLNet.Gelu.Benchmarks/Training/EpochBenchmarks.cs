@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML;
 using Microsoft.ML.Trainers;
-using MLNet.Gelu.Training;
 
 namespace MLNet.Gelu.Benchmarks.Training;
 

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using MLNet.Gelu.Training.Gemm;
+using MLNet.Gelu.Gemm;
 
 namespace MLNet.Gelu.Benchmarks.Training;
 

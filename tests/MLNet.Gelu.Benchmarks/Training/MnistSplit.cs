@@ -51,7 +51,7 @@ internal sealed class MnistSplit
     }
 
     /// <summary>Share of <paramref name="features"/>' rows the model classifies correctly.</summary>
-    public static double Accuracy(MLNet.Gelu.Training.MlpModelParameters model, float[] features, int[] labels, int threads)
+    public static double Accuracy(MLNet.Gelu.MlpModelParameters model, float[] features, int[] labels, int threads)
     {
         var probabilities = new float[labels.Length * 10];
         model.PredictBatch(features, probabilities, threads);

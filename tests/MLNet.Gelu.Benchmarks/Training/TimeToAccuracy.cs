@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
-using MLNet.Gelu.Training;
 
 namespace MLNet.Gelu.Benchmarks.Training;
 

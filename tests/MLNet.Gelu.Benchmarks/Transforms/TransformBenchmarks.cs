@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Gelu;
 
 namespace MLNet.Gelu.Benchmarks.Transforms;
 

@@ -1,5 +1,3 @@
-using MLNet.Gelu.Bert.Batching;
-using MLNet.Gelu.Bert.Models;
 using MLNet.Gelu.Bert.Tests.Support;
 
 namespace MLNet.Gelu.Bert.Tests.Batching;

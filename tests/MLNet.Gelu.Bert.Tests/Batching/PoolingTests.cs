@@ -1,7 +1,4 @@
-using MLNet.Gelu.Bert.Batching;
-using MLNet.Gelu.Bert.Models;
 using MLNet.Gelu.Bert.Tests.Support;
-using MLNet.Gelu.Bert.Tokenization;
 
 namespace MLNet.Gelu.Bert.Tests.Batching;
 

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace MLNet.Gelu.Bert.Tests.Batching;
 
 /// <summary>
-/// The key correctness test: every UCI sentiment sentence embedded by <see cref="Bert.Batching.BertEmbedder"/> with the
+/// The key correctness test: every UCI sentiment sentence embedded by <see cref="BertEmbedder"/> with the
 /// default model against an independent batch-1 reference. Throughput of both is printed (never asserted).
 /// </summary>
 [Collection(TimingCollection.Name)]

@@ -1,5 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using MLNet.Gelu.Bert.Sessions;
 using MLNet.Gelu.Bert.Tests.Support;
 
 namespace MLNet.Gelu.Bert.Tests.Sessions;
@@ -58,9 +57,9 @@ public class RejectedModelTests
             [TinyOnnx.Tensor("input_ids", TinyOnnx.Int64, -1, -1)],
             [TinyOnnx.Tensor("last_hidden_state", TinyOnnx.Float, -1, -1, 4)],
             [TinyOnnx.Node("NoSuchOperator", ["input_ids"], ["last_hidden_state"])]);
-        var model = MLNet.Gelu.Bert.Models.BertModel.FromStreams(new MemoryStream(bytes), new MemoryStream(System.Text.Encoding.UTF8.GetBytes(TinyOnnx.ToyVocabulary)), name: "odd.onnx");
-        var e = Assert.Throws<MLNet.Gelu.Bert.Models.BertModelException>(() => new BertSession(model));
-        Assert.Equal(MLNet.Gelu.Bert.Models.BertModelProblem.ModelRejectedByRuntime, e.Problem);
+        var model = MLNet.Gelu.Bert.BertModel.FromStreams(new MemoryStream(bytes), new MemoryStream(System.Text.Encoding.UTF8.GetBytes(TinyOnnx.ToyVocabulary)), name: "odd.onnx");
+        var e = Assert.Throws<MLNet.Gelu.Bert.BertModelException>(() => new BertSession(model));
+        Assert.Equal(MLNet.Gelu.Bert.BertModelProblem.ModelRejectedByRuntime, e.Problem);
         Assert.Contains("odd.onnx", e.Message);
         Assert.Contains("NoSuchOperator", e.Message);
     }

@@ -1,6 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using MLNet.Gelu.Bert.Models;
-using MLNet.Gelu.Bert.Sessions;
 using MLNet.Gelu.Bert.Tests.Support;
 
 namespace MLNet.Gelu.Bert.Tests.Sessions;

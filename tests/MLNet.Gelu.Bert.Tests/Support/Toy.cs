@@ -1,6 +1,3 @@
-using MLNet.Gelu.Bert.Batching;
-using MLNet.Gelu.Bert.Models;
-using MLNet.Gelu.Bert.Tokenization;
 
 namespace MLNet.Gelu.Bert.Tests.Support;
 

@@ -1,5 +1,4 @@
 using MLNet.Gelu.Bert.Tests.Support;
-using MLNet.Gelu.Bert.Tokenization;
 using static MLNet.Gelu.Bert.Tests.Tokenization.TokenizerPitfallTests;
 
 namespace MLNet.Gelu.Bert.Tests.Tokenization;

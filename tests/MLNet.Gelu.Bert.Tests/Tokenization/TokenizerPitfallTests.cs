@@ -1,5 +1,4 @@
 using MLNet.Gelu.Bert.Tests.Support;
-using MLNet.Gelu.Bert.Tokenization;
 
 namespace MLNet.Gelu.Bert.Tests.Tokenization;
 

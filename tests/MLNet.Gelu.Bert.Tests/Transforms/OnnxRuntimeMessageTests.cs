@@ -1,4 +1,3 @@
-using MLNet.Gelu.Bert.Sessions;
 
 namespace MLNet.Gelu.Bert.Tests.Transforms;
 

@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Gelu.Bert.Tests.Support;
-using MLNet.Gelu.Bert.Transforms;
 
 namespace MLNet.Gelu.Bert.Tests.Transforms;
 

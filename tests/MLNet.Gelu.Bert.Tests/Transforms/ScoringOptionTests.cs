@@ -1,8 +1,4 @@
-using MLNet.Gelu.Bert.Batching;
-using MLNet.Gelu.Bert.Models;
-using MLNet.Gelu.Bert.Sessions;
 using MLNet.Gelu.Bert.Tests.Support;
-using MLNet.Gelu.Bert.Tokenization;
 
 namespace MLNet.Gelu.Bert.Tests.Transforms;
 

@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Gelu.Bert.Tests.Support;
-using MLNet.Gelu.Bert.Transforms;
 using MLNet.Gelu.Tests.TestSupport;
 
 namespace MLNet.Gelu.Bert.Tests.Transforms;

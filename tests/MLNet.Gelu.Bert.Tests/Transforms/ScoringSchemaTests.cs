@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Gelu.Bert.Tests.Support;
-using MLNet.Gelu.Bert.Transforms;
 using MLNet.Gelu.Tests.TestSupport;
 
 namespace MLNet.Gelu.Bert.Tests.Transforms;
@@ -133,7 +132,7 @@ public class ScoringSchemaTests
     public void Contradicting_options_are_rejected_when_the_estimator_is_created()
     {
         Assert.Throws<ArgumentException>(() => Scoring.Ml.Transforms.ScoreBert("E", "Text",
-            Scoring.Options with { LongText = MLNet.Gelu.Bert.Tokenization.BertLongTextMode.Chunk, SecondInputColumnName = "Other" }));
+            Scoring.Options with { LongText = MLNet.Gelu.Bert.BertLongTextMode.Chunk, SecondInputColumnName = "Other" }));
         Assert.Throws<ArgumentOutOfRangeException>(() => Scoring.Ml.Transforms.ScoreBert("E", "Text", Scoring.Options with { WindowSize = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => Scoring.Ml.Transforms.ScoreBert("E", "Text", Scoring.Options with { Activation = (Activation)99 }));
         Assert.Throws<ArgumentException>(() => Scoring.Ml.Transforms.ScoreBert("E", "Text", Scoring.Options with { TruncatedTokensColumnName = "E" }));

@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using MLNet.Gelu.Datasets;
-using MLNet.Gelu.Training;
 using Xunit.Abstractions;
 
 namespace MLNet.Gelu.Bert.Tests.Transforms;

@@ -1,4 +1,3 @@
-using MLNet.Gelu.Training;
 using MLNet.Gelu.Tests.TestSupport;
 
 namespace MLNet.Gelu.Tests.Training;

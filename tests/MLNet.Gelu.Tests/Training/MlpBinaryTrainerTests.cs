@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Text;
-using MLNet.Gelu.Training;
 using Xunit.Abstractions;
 
 namespace MLNet.Gelu.Tests.Training;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.ML;
-using MLNet.Gelu.Training;
 using Xunit.Abstractions;
 
 namespace MLNet.Gelu.Tests.Training;

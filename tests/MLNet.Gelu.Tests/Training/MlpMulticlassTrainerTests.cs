@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Gelu.Training;
 using Xunit.Abstractions;
 
 namespace MLNet.Gelu.Tests.Training;

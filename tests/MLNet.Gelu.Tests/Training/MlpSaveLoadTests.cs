@@ -2,7 +2,6 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Gelu.Persistence;
 using MLNet.Gelu.Tests.TestSupport;
-using MLNet.Gelu.Training;
 
 namespace MLNet.Gelu.Tests.Training;
 

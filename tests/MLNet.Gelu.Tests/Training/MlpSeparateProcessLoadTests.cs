@@ -3,7 +3,6 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Gelu.Tests.Persistence;
 using MLNet.Gelu.Tests.TestSupport;
-using MLNet.Gelu.Training;
 
 namespace MLNet.Gelu.Tests.Training;
 

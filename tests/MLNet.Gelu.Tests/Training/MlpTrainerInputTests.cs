@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNet.Gelu.Training;
 
 namespace MLNet.Gelu.Tests.Training;
 

@@ -1,4 +1,4 @@
-using MLNet.Gelu.Training.Gemm;
+using MLNet.Gelu.Gemm;
 
 namespace MLNet.Gelu.Tests.Training;
 

@@ -2,10 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using MLNet.Gelu;
-using MLNet.Gelu.Bert.Batching;
+using MLNet.Gelu.Bert;
 using MLNet.Gelu.Bert.Graphs;
-using MLNet.Gelu.Bert.Models;
-using MLNet.Gelu.Bert.Sessions;
 using MLNet.Gelu.Datasets;
 using MLNet.Gelu.GpuCheck;
 

@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Training.Gemm;
+namespace MLNet.Gelu.Gemm;
 
 internal static partial class Sgemm
 {

@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace MLNet.Gelu.Training.Gemm;
+namespace MLNet.Gelu.Gemm;
 
 internal static partial class Sgemm
 {

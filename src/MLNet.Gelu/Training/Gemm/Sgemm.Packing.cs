@@ -1,7 +1,7 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace MLNet.Gelu.Training.Gemm;
+namespace MLNet.Gelu.Gemm;
 
 internal static partial class Sgemm
 {

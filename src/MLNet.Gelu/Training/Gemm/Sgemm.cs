@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace MLNet.Gelu.Training.Gemm;
+namespace MLNet.Gelu.Gemm;
 
 /// <summary>
 /// Single-precision matrix products <c>C = op(A)·op(B)</c> (or <c>C += op(A)·op(B)</c>) over row-major storage,

@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Training.Gemm;
+namespace MLNet.Gelu.Gemm;
 
 /// <summary>Which register-blocked micro-kernel <see cref="Sgemm"/> uses; every choice gives bit-identical results.</summary>
 internal enum SgemmKernel

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNet.Gelu.Transforms.RowMapping;
+namespace MLNet.Gelu.RowMapping;
 
 /// <summary>
 /// A row-to-row mapper bound to one input schema: every input column passes through unchanged (same getter) and the

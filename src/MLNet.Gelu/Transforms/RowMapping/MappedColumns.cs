@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNet.Gelu.Transforms.RowMapping;
+namespace MLNet.Gelu.RowMapping;
 
 /// <summary>The getters of one mapped row or cursor: pass-through columns forward to the input, added ones are created once.</summary>
 internal sealed class MappedColumns

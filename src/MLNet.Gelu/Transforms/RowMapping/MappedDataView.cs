@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace MLNet.Gelu.Transforms.RowMapping;
+namespace MLNet.Gelu.RowMapping;
 
 /// <summary>The lazy result of applying a <see cref="ColumnMapper"/> to a data view; supports cursor sets.</summary>
 internal sealed class MappedDataView : IDataView

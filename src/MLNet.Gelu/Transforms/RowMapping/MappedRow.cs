@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNet.Gelu.Transforms.RowMapping;
+namespace MLNet.Gelu.RowMapping;
 
 /// <summary>A mapped view of one input row (<see cref="IRowToRowMapper.GetRow"/>, used by prediction engines).</summary>
 internal sealed class MappedRow : DataViewRow

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNet.Gelu.Transforms.RowMapping;
+namespace MLNet.Gelu.RowMapping;
 
 /// <summary>A cursor that moves an input cursor and maps each row; getters are created once per cursor.</summary>
 internal sealed class MappedRowCursor : DataViewRowCursor

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace MLNet.Gelu.Transforms.RowMapping;
+namespace MLNet.Gelu.RowMapping;
 
 /// <summary>An empty data view with a given schema: enough to fit a built-in estimator that only reads the schema.</summary>
 internal sealed class SchemaOnlyDataView(DataViewSchema schema) : IDataView

@@ -1,6 +1,6 @@
-using MLNet.Gelu.Notebooks.Tests.Infrastructure;
+using MLNet.Gelu.Consumers.Tests.Infrastructure;
 
-namespace MLNet.Gelu.Notebooks.Tests.Notebooks;
+namespace MLNet.Gelu.Consumers.Tests.Notebooks;
 
 /// <summary>The notebook runner rewrites the package lines and finds failing cells (so a notebook test cannot pass vacuously).</summary>
 public sealed class NotebookRunnerTests

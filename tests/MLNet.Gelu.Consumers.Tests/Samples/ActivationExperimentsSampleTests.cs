@@ -1,7 +1,7 @@
 using System.Text.Json;
-using MLNet.Gelu.Notebooks.Tests.Infrastructure;
+using MLNet.Gelu.Consumers.Tests.Infrastructure;
 
-namespace MLNet.Gelu.Notebooks.Tests.Samples;
+namespace MLNet.Gelu.Consumers.Tests.Samples;
 
 /// <summary>The quick run of samples/ActivationExperiments (the version CI runs) finishes and reports every experiment.</summary>
 public sealed class ActivationExperimentsSampleTests : IDisposable

@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Notebooks.Tests.Infrastructure;
+namespace MLNet.Gelu.Consumers.Tests.Infrastructure;
 
 /// <summary>Paths in the repository the tests run from.</summary>
 internal static class Repository

@@ -1,9 +1,10 @@
-using MLNet.Gelu.Notebooks.Tests.Infrastructure;
+using MLNet.Gelu.Consumers.Tests.Infrastructure;
 
-namespace MLNet.Gelu.Notebooks.Tests.Notebooks;
+namespace MLNet.Gelu.Consumers.Tests.Notebooks;
 
 /// <summary>Every notebook in samples/notebooks runs headless, against freshly packed libraries, without a failing cell.</summary>
-public sealed class NotebookTests(LocalFeed feed) : IClassFixture<LocalFeed>, IDisposable
+[Collection(nameof(Packages.LocalFeedCollection))]
+public sealed class NotebookTests(LocalFeed feed) : IDisposable
 {
     private readonly string _workspace = Directory.CreateTempSubdirectory("mlnet-gelu-notebook-").FullName;
 

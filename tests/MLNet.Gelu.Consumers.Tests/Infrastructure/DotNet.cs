@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace MLNet.Gelu.Notebooks.Tests.Infrastructure;
+namespace MLNet.Gelu.Consumers.Tests.Infrastructure;
 
 /// <summary>Runs the <c>dotnet</c> CLI as a child process and captures its output.</summary>
 internal static class DotNet
@@ -14,7 +14,10 @@ internal static class DotNet
         public string Describe() => $"`dotnet {CommandLine}` exited with {ExitCode}:{Environment.NewLine}{Output}";
     }
 
-    public static Result Run(string workingDirectory, params string[] arguments)
+    public static Result Run(string workingDirectory, params string[] arguments) => Run(workingDirectory, null, arguments);
+
+    /// <summary>Runs <c>dotnet</c> with extra environment variables (such as a NuGet packages folder of its own).</summary>
+    public static Result Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -37,6 +40,10 @@ internal static class DotNet
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var output = new StringBuilder();
         using var process = new Process { StartInfo = start };

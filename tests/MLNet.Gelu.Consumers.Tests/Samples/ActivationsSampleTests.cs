@@ -1,6 +1,6 @@
-using MLNet.Gelu.Notebooks.Tests.Infrastructure;
+using MLNet.Gelu.Consumers.Tests.Infrastructure;
 
-namespace MLNet.Gelu.Notebooks.Tests.Samples;
+namespace MLNet.Gelu.Consumers.Tests.Samples;
 
 /// <summary>samples/Activations runs as the README says and prints what it promises.</summary>
 public sealed class ActivationsSampleTests : IDisposable

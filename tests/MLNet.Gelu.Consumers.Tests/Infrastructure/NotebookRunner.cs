@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace MLNet.Gelu.Notebooks.Tests.Infrastructure;
+namespace MLNet.Gelu.Consumers.Tests.Infrastructure;
 
 /// <summary>
 /// Runs a notebook headless with the repository's local tool dotnet-repl, after pointing its
@@ -21,9 +21,10 @@ internal static partial class NotebookRunner
         }
 
         string text = File.ReadAllText(notebook);
-        foreach (string packageId in LocalFeed.RepositoryPackagesIn(text))
+        var unknown = LocalFeed.RepositoryPackagesIn(text).Except(feed.Packages, StringComparer.OrdinalIgnoreCase).ToList();
+        if (unknown.Count > 0)
         {
-            feed.Pack(packageId);
+            throw new InvalidOperationException($"{notebook} references {string.Join(", ", unknown)}, which no project under src/ packs.");
         }
 
         string input = Path.Combine(workspace, Path.GetFileName(notebook));
