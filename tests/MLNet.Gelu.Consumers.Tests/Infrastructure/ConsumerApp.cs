@@ -10,6 +10,7 @@ namespace MLNet.Gelu.Consumers.Tests.Infrastructure;
 internal sealed partial class ConsumerApp : IDisposable
 {
     private readonly Dictionary<string, string>? _environment;
+    private readonly Dictionary<string, string> _placeholders;
 
     private ConsumerApp(string name, LocalFeed? feed)
     {
@@ -24,10 +25,10 @@ internal sealed partial class ConsumerApp : IDisposable
         File.WriteAllText(Path.Combine(Root, "Directory.Packages.props"), "<Project />\n");
         File.WriteAllText(Path.Combine(Root, "nuget.config"), NuGetConfig(feed));
 
-        Properties = new Dictionary<string, string>
+        _placeholders = new Dictionary<string, string>
         {
-            ["MLNetGeluVersion"] = feed?.Version ?? "",
-            ["MLNetGeluRepository"] = Repository.Root,
+            ["$(MLNetGeluVersion)"] = feed?.Version ?? "",
+            ["$(MLNetGeluRepository)"] = Repository.Root,
         };
 
         // Package apps restore into a packages folder of their own, shared by all apps and runs (the repository's
@@ -46,9 +47,6 @@ internal sealed partial class ConsumerApp : IDisposable
     /// <summary>The app's project folder.</summary>
     public string Folder { get; }
 
-    /// <summary>MSBuild properties passed to every command (the feed's version, the repository's path).</summary>
-    public Dictionary<string, string> Properties { get; }
-
     /// <summary>
     /// Copies tests/MLNet.Gelu.Consumers.Tests/Apps/<paramref name="name"/> (a project file and sources) into a fresh
     /// folder outside the repository. Package apps pass the <paramref name="feed"/>; ProjectReference apps pass null.
@@ -59,7 +57,7 @@ internal sealed partial class ConsumerApp : IDisposable
         var app = new ConsumerApp(name, feed);
         foreach (string file in Directory.EnumerateFiles(Repository.PathOf("tests", "MLNet.Gelu.Consumers.Tests", "Apps", name)))
         {
-            File.Copy(file, Path.Combine(app.Folder, Path.GetFileName(file)));
+            app.Write(Path.GetFileName(file), app._placeholders.Aggregate(File.ReadAllText(file), (text, p) => text.Replace(p.Key, p.Value, StringComparison.Ordinal)));
         }
 
         return app;
@@ -69,14 +67,14 @@ internal sealed partial class ConsumerApp : IDisposable
     public void Write(string fileName, string text) => File.WriteAllText(Path.Combine(Folder, fileName), text);
 
     /// <summary><c>dotnet build</c> (restore included).</summary>
-    public DotNet.Result Build() => Dotnet(["build", "-c", "Release", .. PropertyArguments()]);
+    public DotNet.Result Build() => Dotnet("build", "-c", "Release");
 
     /// <summary><c>dotnet publish</c> into <paramref name="output"/>.</summary>
-    public DotNet.Result Publish(string output, params string[] extra) => Dotnet(["publish", "-c", "Release", "-o", output, .. extra, .. PropertyArguments()]);
+    public DotNet.Result Publish(string output, params string[] extra) => Dotnet(["publish", "-c", "Release", "-o", output, .. extra]);
 
     /// <summary>Runs the built app with <paramref name="arguments"/>.</summary>
     public DotNet.Result Run(params string[] arguments) =>
-        Dotnet(["run", "-c", "Release", "--no-build", .. PropertyArguments(), "--", .. arguments]);
+        Dotnet(["run", "-c", "Release", "--no-build", "--", .. arguments]);
 
     /// <summary>Any other <c>dotnet</c> command in the app's folder, with the app's environment.</summary>
     public DotNet.Result Dotnet(params string[] arguments) => DotNet.Run(Folder, _environment, arguments);
@@ -95,8 +93,6 @@ internal sealed partial class ConsumerApp : IDisposable
             // A leftover temporary folder is harmless.
         }
     }
-
-    private IEnumerable<string> PropertyArguments() => Properties.Select(p => $"-p:{p.Key}={p.Value}");
 
     /// <summary>The repository's package sources (what CI and users restore from), plus the feed.</summary>
     private static string NuGetConfig(LocalFeed? feed)

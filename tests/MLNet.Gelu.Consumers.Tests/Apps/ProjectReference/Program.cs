@@ -17,7 +17,7 @@ var random = new Random(1);
 var rows = Enumerable.Range(0, 200).Select(_ =>
 {
     float a = (float)random.NextDouble() * 2 - 1, b = (float)random.NextDouble() * 2 - 1;
-    return new Point { Features = [a, b], Label = a * b > 0 };
+    return new Point { Features = [a, b], Label = a + 2 * b > 0.1f };
 }).ToList();
 var points = mlContext.Data.LoadFromEnumerable(rows);
 var mlp = mlContext.BinaryClassification.Trainers.Mlp(new MlpOptions { HiddenLayerSizes = [16], Epochs = 200, Seed = 1 }).Fit(points);
