@@ -1,7 +1,7 @@
 namespace MLNet.Gelu;
 
 /// <summary>How the learning rate changes over training, step by step (one step per mini-batch).</summary>
-/// <remarks>With <c>t</c> the step index (from 0) and <c>T</c> = epochs × batches per epoch, the rate at step <c>t</c> is
+/// <remarks>With <c>t</c> the step index (from 0) and <c>T</c> = epochs (set or automatic, see <see cref="MlpOptions.Epochs"/>) × batches per epoch, the rate at step <c>t</c> is
 /// <c>lr</c> (constant), <c>lr·½(1 + cos(π·t/T))</c> (cosine) or <c>lr·(1 − t/T)</c> (linear). Early stopping does not shorten <c>T</c>.</remarks>
 public enum LearningRateSchedule
 {

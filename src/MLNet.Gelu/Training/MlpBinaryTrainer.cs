@@ -37,11 +37,12 @@ public sealed class MlpBinaryTrainer : ITrainerEstimator<MlpBinaryPredictionTran
     public MlpBinaryPredictionTransformer Fit(IDataView input) => Fit(input, null);
 
     /// <summary>Trains on <paramref name="trainData"/>, measuring loss and accuracy on <paramref name="validationData"/>
-    /// after each epoch (and stopping early when <see cref="MlpOptions.EarlyStoppingPatience"/> is set; the best epoch's
-    /// weights are kept).</summary>
+    /// after each epoch (and stopping early when <see cref="MlpOptions.EarlyStoppingPatience"/> is set or
+    /// <see cref="MlpOptions.Epochs"/> is automatic; the best epoch's weights are kept).</summary>
     /// <param name="trainData">Training data.</param>
     /// <param name="validationData">Validation data with the same columns, or <see langword="null"/> to hold out
-    /// <see cref="MlpOptions.ValidationFraction"/> of the training rows (or none).</param>
+    /// <see cref="MlpOptions.ValidationFraction"/> of the training rows (or, with automatic <see cref="MlpOptions.Epochs"/>,
+    /// 10 % of 1,000 rows or more; or none).</param>
     /// <returns>The trained classifier.</returns>
     /// <exception cref="ArgumentException">As for <see cref="Fit(IDataView)"/>, for either data set.</exception>
     public MlpBinaryPredictionTransformer Fit(IDataView trainData, IDataView? validationData)

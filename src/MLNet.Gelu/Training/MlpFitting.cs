@@ -5,7 +5,7 @@ using Microsoft.ML.Runtime;
 
 namespace MLNet.Gelu;
 
-/// <summary>The part of <c>Fit</c> both MLP trainers share: read the data, train, log each epoch to ML.NET's channel.</summary>
+/// <summary>The part of <c>Fit</c> both MLP trainers share: read the data, train, log the plan and each epoch to ML.NET's channel.</summary>
 internal static class MlpFitting
 {
     /// <summary>
@@ -57,7 +57,8 @@ internal static class MlpFitting
             y.Length, ((VectorDataViewType)features.Type).Size, classCount, string.Join(", ", run.HiddenLayerSizes), run.Activation, run.Seed!);
         var model = MlpTrainerCore.Train(
             x, ((VectorDataViewType)features.Type).Size, y, classCount, run, vx, vy,
-            progress => channel.Info(MessageSensitivity.None, "MLP {0}", progress));
+            progress => channel.Info(MessageSensitivity.None, "MLP {0}", progress),
+            plan => channel.Info(MessageSensitivity.None, "MLP: {0}.", plan));
         return model;
     }
 

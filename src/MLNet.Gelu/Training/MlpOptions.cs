@@ -18,7 +18,7 @@ public sealed class MlpOptions
     private int[] hiddenLayerSizes = [128];
     private Activation activation = Activation.Gelu;
     private double dropout;
-    private int epochs = 20;
+    private int? epochs;
     private int batchSize = 128;
     private double learningRate = 1e-3;
     private double beta1 = 0.9;
@@ -70,16 +70,39 @@ public sealed class MlpOptions
             : throw new ArgumentOutOfRangeException(nameof(Dropout), value, "Dropout must be in [0, 1): the probability of dropping a hidden unit.");
     }
 
-    /// <summary>Number of passes over the training rows. Default 20; must be positive.</summary>
+    /// <summary>
+    /// Number of passes over the training rows, honored exactly when set (training then stops early only when
+    /// <see cref="EarlyStoppingPatience"/> is set). Default null: chosen from the data size, with early stopping (see remarks).
+    /// Must be positive when set.
+    /// </summary>
+    /// <remarks>
+    /// <para>The automatic rule, with <c>n</c> the training rows (after any hold-out) and <c>b = ⌈n / min(BatchSize, n)⌉</c>
+    /// the mini-batches per epoch: <c>epochs = max(⌈8000 / b⌉, 20)</c>, a budget of about 8,000 Adam steps or 20 epochs,
+    /// whichever is more. Small sets get many epochs, so that they get enough steps, and early stopping ends them when
+    /// they have converged (150 rows: b = 2, at most 4,000 epochs); sets of 400 batches or more keep 20 epochs (60,000 rows:
+    /// 6,000 held out, b = 422, 20 epochs, at most 8,440 steps).</para>
+    /// <para>Early stopping, also automatic:</para>
+    /// <list type="bullet">
+    /// <item><description>With a validation set (a separate one given to <c>Fit</c>, or <see cref="ValidationFraction"/> above 0,
+    /// or, when neither is given and there are at least 1,000 rows, 10 % of the rows held out at random): training stops when
+    /// the validation loss has not improved for <see cref="EarlyStoppingPatience"/> epochs (10 when it is 0), and the weights
+    /// of the epoch with the lowest validation loss are returned.</description></item>
+    /// <item><description>Without one (fewer than 1,000 rows): training stops when the mean training loss of an epoch has not
+    /// fallen more than 1e‑4 below its lowest value so far for 10 epochs in a row, and the last weights are returned.</description></item>
+    /// </list>
+    /// <para>The stopping constants are scikit-learn's <c>MLPClassifier</c> defaults (<c>tol</c> 1e‑4, <c>n_iter_no_change</c> 10,
+    /// <c>validation_fraction</c> 0.1). The choice is deterministic for a given seed, and logged to <c>mlContext.Log</c>
+    /// before the first epoch.</para>
+    /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative.</exception>
-    public int Epochs
+    public int? Epochs
     {
         get => epochs;
-        set => epochs = value > 0 ? value
-            : throw new ArgumentOutOfRangeException(nameof(Epochs), value, "Epochs must be at least 1.");
+        set => epochs = value is null or > 0 ? value
+            : throw new ArgumentOutOfRangeException(nameof(Epochs), value, "Epochs must be at least 1, or null to choose it from the data size.");
     }
 
-    /// <summary>Rows per mini-batch (the last batch of an epoch may be smaller). Default 128; must be positive.</summary>
+    /// <summary>Rows per mini-batch (the last batch of an epoch may be smaller); a set of fewer rows is one batch. Default 128; must be positive.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative.</exception>
     public int BatchSize
     {
@@ -167,8 +190,9 @@ public sealed class MlpOptions
 
     /// <summary>
     /// Fraction of the training rows held out (chosen at random by <see cref="Seed"/>) to measure validation loss and accuracy
-    /// after each epoch; the weights of the epoch with the lowest validation loss are returned. Default 0 (no hold-out);
-    /// must be in [0, 1). Ignored when a separate validation set is given.
+    /// after each epoch; the weights of the epoch with the lowest validation loss are returned. Default 0: no hold-out, except
+    /// that with automatic <see cref="Epochs"/> (null) 10 % of 1,000 rows or more is held out for early stopping.
+    /// Must be in [0, 1). Ignored when a separate validation set is given.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside [0, 1) or NaN.</exception>
     public double ValidationFraction
@@ -179,8 +203,9 @@ public sealed class MlpOptions
     }
 
     /// <summary>
-    /// Stop when the validation loss has not improved for this many epochs in a row; 0 (the default) never stops early.
-    /// Needs a validation set (<see cref="ValidationFraction"/> above 0, or a separate validation set).
+    /// Stop when the validation loss has not improved for this many epochs in a row. Default 0: never stop early when
+    /// <see cref="Epochs"/> is set; 10 epochs when it is automatic (null). Needs a validation set when above 0
+    /// (<see cref="ValidationFraction"/> above 0, a separate validation set, or the automatic hold-out of 1,000 rows or more).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public int EarlyStoppingPatience

@@ -19,7 +19,7 @@ public sealed class MlpProgress
     /// <summary>The epoch just finished, from 1.</summary>
     public int Epoch { get; }
 
-    /// <summary>The number of epochs training runs unless it stops early (<see cref="MlpOptions.Epochs"/>).</summary>
+    /// <summary>The number of epochs training runs unless it stops early: <see cref="MlpOptions.Epochs"/>, or the automatic choice when it is null.</summary>
     public int EpochCount { get; }
 
     /// <summary>Mean cross-entropy (natural log) over the epoch's training rows, measured during the epoch with dropout active.</summary>

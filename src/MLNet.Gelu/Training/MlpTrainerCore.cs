@@ -17,6 +17,7 @@ internal static class MlpTrainerCore
     /// <param name="validationFeatures">Optional separate validation rows (then <see cref="MlpOptions.ValidationFraction"/> is ignored).</param>
     /// <param name="validationLabels">Labels of the validation rows; given exactly when <paramref name="validationFeatures"/> is.</param>
     /// <param name="epochLog">Called with each epoch's progress before <see cref="MlpOptions.Progress"/> (for example to write the ML.NET channel's log line).</param>
+    /// <param name="planLog">Called once, before the first epoch, with the epochs and stopping rules chosen (see <see cref="TrainingPlan"/>).</param>
     /// <returns>The weights after the last epoch, or after the epoch with the lowest validation loss when there is a validation set.</returns>
     /// <exception cref="ArgumentException">Empty data, mismatched lengths, a non-finite feature (the message names row and feature), a single class.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label outside [0, classCount), classCount below 2, featureCount below 1, or an invalid option.</exception>
@@ -24,7 +25,7 @@ internal static class MlpTrainerCore
     /// <exception cref="InvalidOperationException">The loss became NaN or infinite (diverged); lower the learning rate.</exception>
     public static MlpModelParameters Train(
         float[] features, int featureCount, int[] labels, int classCount, MlpOptions options,
-        float[]? validationFeatures = null, int[]? validationLabels = null, Action<MlpProgress>? epochLog = null)
+        float[]? validationFeatures = null, int[]? validationLabels = null, Action<MlpProgress>? epochLog = null, Action<TrainingPlan>? planLog = null)
     {
         var clock = Stopwatch.StartNew();
         ArgumentNullException.ThrowIfNull(options);
@@ -52,19 +53,13 @@ internal static class MlpTrainerCore
         var shuffleRandom = new RandomSource(seed ^ 0x5EED_0003UL);
         var dropoutRandom = new RandomSource(seed ^ 0x5EED_0004UL);
 
+        var plan = TrainingPlan.For(options, rows, validationFeatures is not null);
         int[] trainRows = Enumerable.Range(0, rows).ToArray();
-        if (validationFeatures is null && options.ValidationFraction > 0)
+        if (plan.HeldOutRows > 0)
         {
             splitRandom.Shuffle(trainRows);
-            int held = Math.Max(1, (int)Math.Round(rows * options.ValidationFraction));
-            if (held >= rows)
-            {
-                throw new ArgumentException(
-                    $"ValidationFraction {options.ValidationFraction} of {rows} rows leaves no training rows; lower it or give more rows.", nameof(options));
-            }
-
-            (validationFeatures, validationLabels) = TrainingData.Gather(features, featureCount, labels, trainRows.AsSpan(rows - held));
-            trainRows = trainRows[..(rows - held)];
+            (validationFeatures, validationLabels) = TrainingData.Gather(features, featureCount, labels, trainRows.AsSpan(plan.TrainingRows));
+            trainRows = trainRows[..plan.TrainingRows];
             Array.Sort(trainRows);
         }
 
@@ -80,8 +75,9 @@ internal static class MlpTrainerCore
         var layers = new MlpLayers(sizes, options.Activation);
         WeightInitializer.Initialize(layers, ref initRandom);
 
+        planLog?.Invoke(plan);
         int threads = options.ResolvedThreads;
-        int batchSize = Math.Min(options.BatchSize, trainRows.Length);
+        int batchSize = plan.BatchSize;
         var network = new MlpNetwork(layers, batchSize, options.Dropout, threads);
         var adam = new AdamOptimizer(
             [.. layers.Weights, .. layers.Biases], [.. network.WeightGradients, .. network.BiasGradients],
@@ -89,14 +85,13 @@ internal static class MlpTrainerCore
 
         var batchFeatures = new float[batchSize * featureCount];
         var batchLabels = new int[batchSize];
-        int batchesPerEpoch = (trainRows.Length + batchSize - 1) / batchSize;
-        long totalSteps = (long)batchesPerEpoch * options.Epochs;
+        long totalSteps = plan.MaxSteps;
         bool dropout = options.Dropout > 0;
 
         MlpLayers? best = null;
-        double bestLoss = double.PositiveInfinity;
-        int epochsWithoutImprovement = 0;
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        var validationPlateau = new LossPlateau(plan.ValidationPatience, 0);
+        var trainingPlateau = new LossPlateau(plan.ConvergencePatience, TrainingPlan.ConvergenceTolerance);
+        for (int epoch = 1; epoch <= plan.Epochs; epoch++)
         {
             shuffleRandom.Shuffle(trainRows);
             double epochLoss = 0;
@@ -131,23 +126,18 @@ internal static class MlpTrainerCore
                 (double loss, double accuracy) = Evaluate(network, validationFeatures, validationLabels!, featureCount, classCount);
                 validationLoss = loss;
                 validationAccuracy = accuracy;
-                if (loss < bestLoss)
+                if (validationPlateau.Observe(loss))
                 {
-                    bestLoss = loss;
-                    epochsWithoutImprovement = 0;
                     best ??= new MlpLayers(sizes, options.Activation);
                     layers.CopyTo(best);
                 }
-                else
-                {
-                    epochsWithoutImprovement++;
-                }
             }
 
-            var progress = new MlpProgress(epoch, options.Epochs, epochLoss, validationLoss, validationAccuracy, rate, clock.Elapsed);
+            trainingPlateau.Observe(epochLoss);
+            var progress = new MlpProgress(epoch, plan.Epochs, epochLoss, validationLoss, validationAccuracy, rate, clock.Elapsed);
             epochLog?.Invoke(progress);
             options.Progress?.Report(progress);
-            if (options.EarlyStoppingPatience > 0 && epochsWithoutImprovement >= options.EarlyStoppingPatience)
+            if (validationPlateau.Exhausted || trainingPlateau.Exhausted)
             {
                 break;
             }

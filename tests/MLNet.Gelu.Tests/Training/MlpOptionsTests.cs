@@ -10,7 +10,7 @@ public class MlpOptionsTests
         Assert.Equal([128], o.HiddenLayerSizes);
         Assert.Equal(Activation.Gelu, o.Activation);
         Assert.Equal(0, o.Dropout);
-        Assert.Equal(20, o.Epochs);
+        Assert.Null(o.Epochs);
         Assert.Equal(128, o.BatchSize);
         Assert.Equal(1e-3, o.LearningRate);
         Assert.Equal(0.9, o.Beta1);
