@@ -5,7 +5,7 @@ namespace MLNet.Gelu.Persistence;
 /// <summary>
 /// The only restorers a saved model can name, keyed by the component kind its manifest records. A manifest's type names
 /// are never looked up: a crafted file cannot choose which assembly or type gets loaded, and renaming a restorer's
-/// namespace does not break models saved before (0.1.0 wrote "MLNet.Gelu.Bert.Transforms.BertScoringArchive").
+/// namespace does not break models saved before (0.1.0 wrote "MLNet.Gelu.Bert.BertScoringArchive").
 /// </summary>
 internal static class KnownRestorers
 {

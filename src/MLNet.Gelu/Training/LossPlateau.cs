@@ -1,4 +1,4 @@
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>
 /// Counts epochs in a row in which a loss did not fall more than a tolerance below its best so far, and says when that

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MLNet.Gelu.Training;
+namespace MLNet.Gelu;
 
 /// <summary>
 /// How long a run trains and what stops it early, from the options and the data size: epochs, rows held out for

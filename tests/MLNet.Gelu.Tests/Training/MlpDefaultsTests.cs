@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using MLNet.Gelu.Training;
 using Xunit.Abstractions;
 
 namespace MLNet.Gelu.Tests.Training;

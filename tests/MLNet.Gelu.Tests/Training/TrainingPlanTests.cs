@@ -1,4 +1,3 @@
-using MLNet.Gelu.Training;
 
 namespace MLNet.Gelu.Tests.Training;
 
