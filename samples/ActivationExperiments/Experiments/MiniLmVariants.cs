@@ -29,9 +29,7 @@ internal static class MiniLmVariants
             throw new InvalidOperationException($"The rewrite to {activation} replaced no activation in {original.Name}:{Environment.NewLine}{rewrite}");
         }
 
-        using var onnx = new MemoryStream(rewrite.ToByteArray());
-        using var vocabulary = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', original.Vocabulary.Tokens)));
-        var model = BertModel.FromStreams(onnx, vocabulary, original.Settings, $"all-MiniLM-L6-v2 ({activation})");
+        var model = original.WithOnnx(rewrite.ToByteArray(), $"all-MiniLM-L6-v2 ({activation})");
         var added = rewrite.OpCountsAfter
             .Where(op => op.Value > rewrite.Before.OpCounts.GetValueOrDefault(op.Key))
             .Select(op => $"{op.Value - rewrite.Before.OpCounts.GetValueOrDefault(op.Key)} × {op.Key}");

@@ -77,7 +77,7 @@ internal static class SentimentExperiment
         var options = new BertEmbedderOptions
         {
             // One session at a time; no spinning threads left behind to steal the cores from the MLP training.
-            Session = new BertSessionOptions { ConfigEntries = new Dictionary<string, string> { ["session.intra_op.allow_spinning"] = "0" } },
+            SessionConfigEntries = new Dictionary<string, string> { ["session.intra_op.allow_spinning"] = "0" },
         };
         using var embedder = new BertEmbedder(model, options);
         var texts = corpus.Texts;

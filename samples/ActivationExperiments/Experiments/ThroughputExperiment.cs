@@ -24,7 +24,7 @@ internal static class ThroughputExperiment
         var options = new BertEmbedderOptions
         {
             // Several sessions are alive at once: idle ones must not spin on the cores the timed one needs.
-            Session = new BertSessionOptions { ConfigEntries = new Dictionary<string, string> { ["session.intra_op.allow_spinning"] = "0" } },
+            SessionConfigEntries = new Dictionary<string, string> { ["session.intra_op.allow_spinning"] = "0" },
         };
         Activation?[] targets = [null, .. MiniLmVariants.Targets.Select(t => (Activation?)t)];
         var embedders = targets.Select(t => new BertEmbedder(MiniLmVariants.Create(t).Model, options)).ToArray();

@@ -8,7 +8,7 @@ namespace MLNet.Gelu.Bert;
 /// row, averages chunks of one row, and writes the vectors back in the original row order. Thread-safe; every buffer
 /// is pooled, so scoring allocates nothing per row.
 /// </summary>
-public sealed class BertBatcher
+internal sealed class BertBatcher
 {
     private readonly BertSession _session;
     private readonly BertModelSettings _settings;

@@ -1,7 +1,7 @@
 namespace MLNet.Gelu.Bert;
 
 /// <summary>How tokenized rows are cut into model runs.</summary>
-public sealed record BertBatchingOptions
+internal sealed record BertBatchingOptions
 {
     /// <summary>
     /// The most tokens one run may hold, padding included: rows × the batch's longest row ≤ this. Rows are sorted by

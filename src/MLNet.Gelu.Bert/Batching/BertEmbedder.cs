@@ -18,30 +18,36 @@ public sealed class BertEmbedder : IDisposable
 
     /// <summary>Creates an embedder.</summary>
     /// <param name="model">The model; <see langword="null"/> for the embedded all-MiniLM-L6-v2 (<see cref="BertModel.AllMiniLmL6V2"/>).</param>
-    /// <param name="options">Session, batching and tokenizer options; <see langword="null"/> for the defaults.</param>
+    /// <param name="options">Setting overrides, long texts, batching, execution provider, activation rewrite;
+    /// <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
+    /// <exception cref="BertModelException">No model was given and the app lacks the <c>MLNet.Gelu.Bert.MiniLM</c> package.</exception>
+    /// <exception cref="OnnxRuntimeNotFoundException">The app carries no ONNX Runtime native library.</exception>
+    /// <exception cref="ExecutionProviderUnavailableException">The execution provider is not available and
+    /// <see cref="BertEmbedderOptions.FallbackToCpu"/> is off.</exception>
     public BertEmbedder(BertModel? model = null, BertEmbedderOptions? options = null)
     {
         options ??= new BertEmbedderOptions();
-        Model = model ?? BertModel.AllMiniLmL6V2();
-        Tokenizer = new BertTextTokenizer(Model, options.Tokenizer);
-        Session = new BertSession(Model, options.Session);
-        Batcher = new BertBatcher(Session, options.Batching);
+        options.Validate();
+        Scorer = new BertScorer(model ?? BertModel.AllMiniLmL6V2(), options);
     }
 
-    /// <summary>The model.</summary>
-    public BertModel Model { get; }
+    /// <summary>The model the session runs: the options' overrides applied and, with an activation rewrite, the graph rewritten.</summary>
+    public BertModel Model => Scorer.Model;
 
-    /// <summary>The tokenizer.</summary>
-    public BertTextTokenizer Tokenizer { get; }
-
-    /// <summary>The ONNX Runtime session.</summary>
-    public BertSession Session { get; }
-
-    /// <summary>The batcher.</summary>
-    public BertBatcher Batcher { get; }
+    /// <summary>Where the model runs: the provider asked for, or <see cref="BertExecutionProvider.Cpu"/> after a fallback.</summary>
+    public BertExecutionProvider ExecutionProvider => Session.ExecutionProvider;
 
     /// <summary>The length of each embedding.</summary>
     public int Dimension => Session.Dimension;
+
+    internal BertScorer Scorer { get; }
+
+    internal BertTextTokenizer Tokenizer => Scorer.Tokenizer;
+
+    internal BertSession Session => Scorer.Session;
+
+    internal BertBatcher Batcher => Scorer.Batcher;
 
     /// <summary>Embeds one text.</summary>
     /// <param name="text">The text; <see langword="null"/> is treated as empty.</param>
@@ -91,7 +97,7 @@ public sealed class BertEmbedder : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => Session.Dispose();
+    public void Dispose() => Scorer.Dispose();
 
     private float[][] Run(int count, Span<int> droppedTokens, Action<BertTokenizedRows, int> tokenize)
     {

@@ -30,7 +30,7 @@ public static class ActivationGraphInspector
     /// <param name="options">Matching options (tolerance, bias folding); null for the defaults.</param>
     /// <returns>The sites found, the unrecognized candidates, and operator counts.</returns>
     /// <exception cref="ArgumentException"><paramref name="model"/> has no graph.</exception>
-    public static ActivationGraphReport Find(ModelProto model, ActivationRewriteOptions? options = null)
+    internal static ActivationGraphReport Find(ModelProto model, ActivationRewriteOptions? options = null)
     {
         OnnxModels.CheckHasGraph(model, nameof(model));
         options ??= ActivationRewriteOptions.Default;

@@ -46,7 +46,7 @@ public static class ActivationGraphRewriter
     /// <exception cref="ArgumentException"><paramref name="model"/> has no graph.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="target"/> is not a defined activation.</exception>
     /// <exception cref="NotSupportedException">The <see cref="ActivationOpStyle.Onnx20"/> style needs an opset upgrade this library cannot do.</exception>
-    public static ActivationRewriteResult Rewrite(ModelProto model, Activation target, ActivationRewriteOptions? options = null)
+    internal static ActivationRewriteResult Rewrite(ModelProto model, Activation target, ActivationRewriteOptions? options = null)
     {
         OnnxModels.CheckHasGraph(model, nameof(model));
         if (!Enum.IsDefined(target))

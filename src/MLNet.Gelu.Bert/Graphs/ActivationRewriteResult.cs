@@ -27,7 +27,7 @@ public sealed class ActivationRewriteResult
     }
 
     /// <summary>The rewritten model (a new object; the source model is not changed).</summary>
-    public ModelProto Model { get; }
+    internal ModelProto Model { get; }
 
     /// <summary>The activation every site computes now.</summary>
     public Activation Target { get; }

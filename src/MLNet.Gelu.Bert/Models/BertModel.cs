@@ -34,7 +34,7 @@ public sealed partial class BertModel
     public ReadOnlyMemory<byte> OnnxModel => _onnx;
 
     /// <summary>The WordPiece vocabulary.</summary>
-    public BertVocabulary Vocabulary { get; }
+    internal BertVocabulary Vocabulary { get; }
 
     /// <summary>How the model is fed and pooled.</summary>
     public BertModelSettings Settings { get; }
@@ -71,7 +71,19 @@ public sealed partial class BertModel
     }
 
     /// <summary>The same vocabulary and settings over other ONNX bytes (a rewritten graph), checked like a new model.</summary>
-    internal BertModel WithOnnx(byte[] onnx, string name) => new(name, onnx, Vocabulary, Settings, ReadSignature(name, onnx));
+    /// <summary>
+    /// The same vocabulary and settings with another ONNX graph, such as the bytes of
+    /// <see cref="Graphs.ActivationRewriteResult.ToByteArray"/> or a quantized export of the same model.
+    /// </summary>
+    /// <param name="onnx">The ONNX model bytes.</param>
+    /// <param name="name">A name for messages.</param>
+    /// <exception cref="BertModelException">The bytes are not an ONNX model with the inputs and outputs a BERT needs.</exception>
+    public BertModel WithOnnx(byte[] onnx, string name)
+    {
+        ArgumentNullException.ThrowIfNull(onnx);
+        ArgumentNullException.ThrowIfNull(name);
+        return new(name, onnx, Vocabulary, Settings, ReadSignature(name, onnx));
+    }
 
     /// <summary>Loads a model from an ONNX file and its <c>vocab.txt</c>.</summary>
     /// <param name="onnxPath">Path of the ONNX model.</param>

@@ -1,7 +1,7 @@
 namespace MLNet.Gelu.Bert;
 
 /// <summary>A WordPiece vocabulary (<c>vocab.txt</c>: one token per line, the line number is the id), checked for the special tokens.</summary>
-public sealed class BertVocabulary
+internal sealed class BertVocabulary
 {
     /// <summary>The special tokens every BERT vocabulary must hold.</summary>
     public static readonly IReadOnlyList<string> SpecialTokens = ["[CLS]", "[SEP]", "[PAD]", "[UNK]"];

@@ -6,7 +6,7 @@ namespace MLNet.Gelu.Bert;
 /// One ONNX Runtime session over a BERT model, shared by all callers: <see cref="Run"/> is thread-safe. Inputs are
 /// passed as <see cref="OrtValue"/>s over the caller's (pooled) buffers, so nothing is copied on the way in.
 /// </summary>
-public sealed class BertSession : IDisposable
+internal sealed class BertSession : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions;

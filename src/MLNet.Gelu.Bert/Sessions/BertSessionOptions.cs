@@ -3,7 +3,7 @@ using Microsoft.ML.OnnxRuntime;
 namespace MLNet.Gelu.Bert;
 
 /// <summary>How the ONNX Runtime session that scores a BERT model is set up.</summary>
-public sealed record BertSessionOptions
+internal sealed record BertSessionOptions
 {
     /// <summary>Threads one batch may use (ONNX Runtime intra-op threads); 0 (default) lets ONNX Runtime choose (one per core).</summary>
     public int IntraOpThreads { get; init; }

@@ -41,7 +41,7 @@ public sealed class ExecutionProviderUnavailableException : Exception
         $"The {provider} execution provider is not available in this process ({inner.GetType().Name}: {inner.Message.Trim()}). " +
         $"An app that wants {provider} references {RequiredPackage(provider)}. " +
         $"Available here: {string.Join(", ", Available())}. " +
-        "Set BertSessionOptions.FallbackToCpu to run on the CPU instead.";
+        "Set FallbackToCpu (BertEmbedderOptions or BertScoringOptions) to run on the CPU instead.";
 
     private static string[] Available()
     {

@@ -16,7 +16,7 @@ public sealed class OnnxRuntimeNotFoundException : Exception
 
     /// <summary>The message: what is missing, which package to add for the CPU or for CUDA, and the original error.</summary>
     /// <param name="inner">The error the ONNX Runtime managed API raised.</param>
-    public static string BuildMessage(Exception inner)
+    internal static string BuildMessage(Exception inner)
     {
         ArgumentNullException.ThrowIfNull(inner);
         var root = inner;

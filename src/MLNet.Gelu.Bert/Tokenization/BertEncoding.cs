@@ -5,4 +5,4 @@ namespace MLNet.Gelu.Bert;
 /// <param name="AttentionMask">1 for every token (no padding here).</param>
 /// <param name="TokenTypeIds">0 for the first text and its separators, 1 for the second text of a pair.</param>
 /// <param name="DroppedTokens">Word pieces cut off to fit <c>MaxTokens</c> (0 when everything fit).</param>
-public sealed record BertEncoding(long[] InputIds, long[] AttentionMask, long[] TokenTypeIds, int DroppedTokens);
+internal sealed record BertEncoding(long[] InputIds, long[] AttentionMask, long[] TokenTypeIds, int DroppedTokens);

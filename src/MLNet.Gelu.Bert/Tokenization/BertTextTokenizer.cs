@@ -13,7 +13,7 @@ namespace MLNet.Gelu.Bert;
 /// tokens; a word over 100 characters becomes one <c>[UNK]</c> (as in Hugging Face); <see langword="null"/> is the empty
 /// text (<c>[CLS] [SEP]</c>). Pairs are truncated longest-first, as Hugging Face does by default.</para>
 /// </remarks>
-public sealed class BertTextTokenizer
+internal sealed class BertTextTokenizer
 {
     private readonly FastBertTokenizer.BertTokenizer _tokenizer = new();
     private readonly bool _lowerCase;

@@ -5,7 +5,7 @@ namespace MLNet.Gelu.Bert;
 /// with chunking. Fill it with <see cref="BertTextTokenizer.Tokenize(string?, string?, BertTokenizedRows)"/>, score it with
 /// a <see cref="BertBatcher"/>, then <see cref="Clear"/> and reuse it. Not thread-safe: one per cursor or call.
 /// </summary>
-public sealed class BertTokenizedRows
+internal sealed class BertTokenizedRows
 {
     private long[] _tokens = new long[4096];
     private int _tokenCount;

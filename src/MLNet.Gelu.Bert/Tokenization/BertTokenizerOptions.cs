@@ -1,7 +1,7 @@
 namespace MLNet.Gelu.Bert;
 
 /// <summary>How texts longer than the model's limit are handled.</summary>
-public sealed record BertTokenizerOptions
+internal sealed record BertTokenizerOptions
 {
     /// <summary>Truncate (default) or chunk long texts.</summary>
     public BertLongTextMode LongText { get; init; } = BertLongTextMode.Truncate;

@@ -37,7 +37,7 @@ public sealed class BertScoringEstimator : IEstimator<BertScoringTransformer>
     /// <param name="input">The data the transformer will score (only its schema is read).</param>
     /// <returns>The transformer; dispose it when done.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An input column is missing or is not text; the message names it and its type.</exception>
-    /// <exception cref="ExecutionProviderUnavailableException">The execution provider is not in this app's ONNX Runtime and <see cref="BertScoringOptions.FallbackToCpu"/> is off.</exception>
+    /// <exception cref="ExecutionProviderUnavailableException">The execution provider is not in this app's ONNX Runtime and <see cref="BertEmbedderOptions.FallbackToCpu"/> is off.</exception>
     /// <exception cref="OnnxRuntimeNotFoundException">The app carries no ONNX Runtime native library.</exception>
     public BertScoringTransformer Fit(IDataView input)
     {

@@ -1,82 +1,21 @@
-using Microsoft.ML.OnnxRuntime;
-
 namespace MLNet.Gelu.Bert;
 
 /// <summary>
-/// Everything the BERT scoring transform (<c>mlContext.Transforms.ScoreBert</c>) can be told. Every property has a
-/// documented default; <c>new BertScoringOptions()</c> embeds texts with all-MiniLM-L6-v2 on the CPU.
+/// Everything the BERT scoring transform (<c>mlContext.Transforms.ScoreBert</c>) can be told: the scoring options it shares
+/// with <see cref="BertEmbedder"/> (<see cref="BertEmbedderOptions"/>), plus the model, the read-ahead window and the
+/// extra columns. Every property has a documented default; <c>new BertScoringOptions()</c> embeds texts with
+/// all-MiniLM-L6-v2 on the CPU.
 /// </summary>
-public sealed record BertScoringOptions
+public sealed record BertScoringOptions : BertEmbedderOptions
 {
     /// <summary>The model; <see langword="null"/> (default) uses the embedded all-MiniLM-L6-v2 (<see cref="BertModel.AllMiniLmL6V2"/>).</summary>
     public BertModel? Model { get; init; }
-
-    /// <summary>Overrides the model's pooling (<see cref="BertModelSettings.Pooling"/>); <see langword="null"/> (default) keeps it.</summary>
-    public BertPooling? Pooling { get; init; }
-
-    /// <summary>Overrides whether embeddings are L2-normalized (<see cref="BertModelSettings.Normalize"/>); <see langword="null"/> keeps the model's.</summary>
-    public bool? Normalize { get; init; }
-
-    /// <summary>Overrides the most tokens per model input (<see cref="BertModelSettings.MaxTokens"/>, 2 to 8192); <see langword="null"/> keeps the model's.</summary>
-    public int? MaxTokens { get; init; }
-
-    /// <summary>
-    /// What happens to texts longer than the token limit: <see cref="BertLongTextMode.Truncate"/> (default; the dropped
-    /// count goes to <see cref="TruncatedTokensColumnName"/> when set) or <see cref="BertLongTextMode.Chunk"/> (overlapping
-    /// windows whose embeddings are averaged; not for sentence pairs).
-    /// </summary>
-    public BertLongTextMode LongText { get; init; } = BertLongTextMode.Truncate;
-
-    /// <summary>With <see cref="BertLongTextMode.Chunk"/>: word pieces consecutive windows share. Default 32.</summary>
-    public int ChunkOverlap { get; init; } = 32;
-
-    /// <summary>
-    /// The most tokens one model run may hold, padding included (rows are length-sorted first). Default 1024, the best
-    /// measured on a 2-core CPU; raise it for GPUs.
-    /// </summary>
-    public int TokenBudget { get; init; } = 1024;
-
-    /// <summary>The most rows in one model run. Default 256.</summary>
-    public int MaxBatchSize { get; init; } = 256;
 
     /// <summary>
     /// How many rows a cursor reads ahead, tokenizes, sorts by length and scores together. Larger windows pad less and
     /// run fewer, fuller batches; each window holds its rows' pass-through columns in memory. Default 256.
     /// </summary>
     public int WindowSize { get; init; } = 256;
-
-    /// <summary>Where the model runs; default <see cref="BertExecutionProvider.Cpu"/>.</summary>
-    public BertExecutionProvider ExecutionProvider { get; init; } = BertExecutionProvider.Cpu;
-
-    /// <summary>The device ordinal for GPU providers. Default 0.</summary>
-    public int DeviceId { get; init; }
-
-    /// <summary>Provider options passed to ONNX Runtime by their native names (for example <c>gpu_mem_limit</c>). Default none.</summary>
-    public IReadOnlyDictionary<string, string> ProviderOptions { get; init; } = new Dictionary<string, string>();
-
-    /// <summary>Run on the CPU when the provider is unavailable instead of failing at Fit (default <see langword="false"/>); the switch is reported through <see cref="Log"/>.</summary>
-    public bool FallbackToCpu { get; init; }
-
-    /// <summary>Receives one line per notable event, such as a fallback to the CPU. Default <see langword="null"/> (silent).</summary>
-    public Action<string>? Log { get; init; }
-
-    /// <summary>Threads one model run may use; 0 (default) lets ONNX Runtime choose (one per core).</summary>
-    public int IntraOpThreads { get; init; }
-
-    /// <summary>Threads for independent graph branches; 0 (default) lets ONNX Runtime choose.</summary>
-    public int InterOpThreads { get; init; }
-
-    /// <summary>ONNX Runtime graph optimizations; default <see cref="GraphOptimizationLevel.ORT_ENABLE_ALL"/>.</summary>
-    public GraphOptimizationLevel GraphOptimizationLevel { get; init; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
-
-    /// <summary>ONNX Runtime session configuration entries (for example <c>session.intra_op.allow_spinning</c> = <c>0</c>). Default none.</summary>
-    public IReadOnlyDictionary<string, string> SessionConfigEntries { get; init; } = new Dictionary<string, string>();
-
-    /// <summary>
-    /// Replaces every GELU of the model graph with this activation (see <see cref="Graphs.ActivationGraphRewriter"/>)
-    /// before the session is created; <see langword="null"/> (default) runs the model as it is.
-    /// </summary>
-    public Activation? Activation { get; init; }
 
     /// <summary>
     /// A second text column for sentence pairs (<c>[CLS] first [SEP] second [SEP]</c>, the second with token type 1);
@@ -99,43 +38,10 @@ public sealed record BertScoringOptions
     /// <summary>Stops scoring between model runs and between rows read; default none. Not saved with the model.</summary>
     public CancellationToken CancellationToken { get; init; }
 
-    internal BertSessionOptions SessionOptions() => new()
-    {
-        ExecutionProvider = ExecutionProvider,
-        DeviceId = DeviceId,
-        ProviderOptions = ProviderOptions,
-        FallbackToCpu = FallbackToCpu,
-        Log = Log,
-        IntraOpThreads = IntraOpThreads,
-        InterOpThreads = InterOpThreads,
-        GraphOptimizationLevel = GraphOptimizationLevel,
-        ConfigEntries = SessionConfigEntries,
-    };
-
-    internal BertBatchingOptions BatchingOptions() => new() { TokenBudget = TokenBudget, MaxBatchSize = MaxBatchSize };
-
-    internal BertTokenizerOptions TokenizerOptions() => new() { LongText = LongText, ChunkOverlap = ChunkOverlap };
-
-    /// <summary>The model's settings with this object's overrides applied.</summary>
-    internal BertModelSettings EffectiveSettings(BertModel model) => model.Settings with
-    {
-        Pooling = Pooling ?? model.Settings.Pooling,
-        Normalize = Normalize ?? model.Settings.Normalize,
-        MaxTokens = MaxTokens ?? model.Settings.MaxTokens,
-    };
-
-    /// <summary>Checks every value that does not need the model; throws naming the property.</summary>
-    internal void Validate()
+    /// <inheritdoc/>
+    internal override void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(WindowSize, 1, nameof(WindowSize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(TokenBudget, 1, nameof(TokenBudget));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1, nameof(MaxBatchSize));
-        if (Activation is { } activation && !Enum.IsDefined(activation))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Activation), activation,
-                $"Unknown activation; use one of {string.Join(", ", Enum.GetNames<Activation>())}, or null to keep the model's.");
-        }
-
         if (LongText == BertLongTextMode.Chunk && SecondInputColumnName is not null)
         {
             throw new ArgumentException(
@@ -143,6 +49,6 @@ public sealed record BertScoringOptions
                 nameof(LongText));
         }
 
-        SessionOptions().Validate();
+        base.Validate();
     }
 }

@@ -14,7 +14,7 @@ namespace MLNet.Gelu.Bert;
 /// <remarks>
 /// <para>
 /// A cursor reads <see cref="BertScoringOptions.WindowSize"/> rows ahead, tokenizes them, sorts them by length, cuts
-/// batches under <see cref="BertScoringOptions.TokenBudget"/>, runs each batch once and serves the rows back in input
+/// batches under <see cref="BertEmbedderOptions.TokenBudget"/>, runs each batch once and serves the rows back in input
 /// order with their pass-through columns (buffered per window). Every embedding equals the one the row gets alone
 /// (within 1e‑5). A prediction engine (<see cref="GetRowToRowMapper"/>) scores one row at a time.
 /// </para>
@@ -33,34 +33,15 @@ public sealed class BertScoringTransformer : IArchivedTransformer, IDisposable
         OutputColumnName = outputColumnName;
         InputColumnName = inputColumnName;
         Options = options;
-        SourceModel = options.Model ?? BertModel.AllMiniLmL6V2();
-        var model = SourceModel.WithSettings(options.EffectiveSettings(SourceModel));
-        if (options.Activation is { } activation)
-        {
-            Rewrite = ActivationGraphRewriter.Rewrite(model.OnnxBytes, activation);
-            if (Rewrite.Rewritten.Count == 0)
-            {
-                throw new ArgumentException(
-                    $"BertScoringOptions.Activation = {activation}, but the model {model.Name} has no activation the rewriter recognizes ({Rewrite.Before.Sites.Count} sites). " +
-                    "Leave Activation null to run the model as it is.", nameof(options));
-            }
-
-            model = model.WithOnnx(Rewrite.ToByteArray(), $"{model.Name} ({activation})");
-        }
-
-        Model = model;
-        Tokenizer = new BertTextTokenizer(model, options.TokenizerOptions());
-        Session = new BertSession(model, options.SessionOptions());
+        Scorer = new BertScorer(options.Model ?? BertModel.AllMiniLmL6V2(), options);
         try
         {
-            Batcher = new BertBatcher(Session, options.BatchingOptions());
-
             // Built now so that saving cannot fail halfway through writing a model file.
-            Surrogate = BertSurrogate.Create(outputColumnName, inputColumnName, options, Session.Dimension);
+            Surrogate = BertSurrogate.Create(outputColumnName, inputColumnName, options, Scorer.Session.Dimension);
         }
         catch
         {
-            Session.Dispose();
+            Scorer.Dispose();
             throw;
         }
     }
@@ -75,26 +56,30 @@ public sealed class BertScoringTransformer : IArchivedTransformer, IDisposable
     public BertScoringOptions Options { get; }
 
     /// <summary>The model as given (before setting overrides and any activation rewrite).</summary>
-    public BertModel SourceModel { get; }
+    public BertModel SourceModel => Scorer.SourceModel;
 
-    /// <summary>The model the session runs: the overrides applied and, with <see cref="BertScoringOptions.Activation"/>, the graph rewritten.</summary>
-    public BertModel Model { get; }
+    /// <summary>The model the session runs: the overrides applied and, with <see cref="BertEmbedderOptions.Activation"/>, the graph rewritten.</summary>
+    public BertModel Model => Scorer.Model;
 
-    /// <summary>What the activation rewrite changed, or <see langword="null"/> when <see cref="BertScoringOptions.Activation"/> is null.</summary>
-    public ActivationRewriteResult? Rewrite { get; }
+    /// <summary>What the activation rewrite changed, or <see langword="null"/> when <see cref="BertEmbedderOptions.Activation"/> is null.</summary>
+    public ActivationRewriteResult? Rewrite => Scorer.Rewrite;
 
-    /// <summary>The ONNX Runtime session (its <see cref="BertSession.ExecutionProvider"/> says where the model runs after any fallback).</summary>
-    public BertSession Session { get; }
+    /// <summary>Where the model runs: the provider asked for, or <see cref="BertExecutionProvider.Cpu"/> after a fallback.</summary>
+    public BertExecutionProvider ExecutionProvider => Scorer.Session.ExecutionProvider;
 
     /// <summary>The embedding size H of the output column.</summary>
-    public int Dimension => Session.Dimension;
+    public int Dimension => Scorer.Session.Dimension;
 
     /// <summary>Always <see langword="true"/>: prediction engines score one row at a time.</summary>
     public bool IsRowToRowMapper => true;
 
-    internal BertTextTokenizer Tokenizer { get; }
+    internal BertScorer Scorer { get; }
 
-    internal BertBatcher Batcher { get; }
+    internal BertTextTokenizer Tokenizer => Scorer.Tokenizer;
+
+    internal BertSession Session => Scorer.Session;
+
+    internal BertBatcher Batcher => Scorer.Batcher;
 
     internal ITransformer Surrogate { get; }
 
@@ -125,7 +110,7 @@ public sealed class BertScoringTransformer : IArchivedTransformer, IDisposable
     }
 
     /// <summary>Frees the ONNX Runtime session.</summary>
-    public void Dispose() => Session.Dispose();
+    public void Dispose() => Scorer.Dispose();
 
     /// <summary>Saves the stand-in (see the remarks on <see cref="BertScoringTransformer"/>).</summary>
     /// <param name="ctx">The save context ML.NET passes in.</param>

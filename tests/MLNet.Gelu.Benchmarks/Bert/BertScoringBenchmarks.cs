@@ -33,15 +33,12 @@ public class BertScoringBenchmarks
     /// <summary>The embedder as every BERT benchmark configures it: 2 intra-op threads, no spinning, default batching.</summary>
     public static BertEmbedder NewEmbedder() => new(BertModel.AllMiniLmL6V2(), new BertEmbedderOptions
     {
-        Session = new BertSessionOptions
+        IntraOpThreads = Threads,
+        InterOpThreads = 1,
+        SessionConfigEntries = new Dictionary<string, string>
         {
-            IntraOpThreads = Threads,
-            InterOpThreads = 1,
-            ConfigEntries = new Dictionary<string, string>
-            {
-                ["session.intra_op.allow_spinning"] = "0",
-                ["session.inter_op.allow_spinning"] = "0",
-            },
+            ["session.intra_op.allow_spinning"] = "0",
+            ["session.inter_op.allow_spinning"] = "0",
         },
     });
 

@@ -7,7 +7,7 @@ public class AllocationTests
     [Fact]
     public void Scoring_allocates_per_batch_not_per_row()
     {
-        using var embedder = Toy.Embedder(BertPooling.Mean, normalize: true, batching: new BertBatchingOptions { TokenBudget = 100_000, MaxBatchSize = 1000 });
+        using var embedder = Toy.Embedder(BertPooling.Mean, normalize: true, options: new() { TokenBudget = 100_000, MaxBatchSize = 1000 });
         var few = Window(embedder, 10);
         var many = Window(embedder, 800);
         var destination = new float[800 * embedder.Dimension];

@@ -15,7 +15,7 @@ public class BatchedEqualsAloneTests
     [Fact]
     public void MiniLM_batched_in_small_budgets_equals_each_text_scored_alone()
     {
-        using var batched = new BertEmbedder(MiniLm.Model, MiniLm.Options with { Batching = new BertBatchingOptions { TokenBudget = 96, MaxBatchSize = 4 } });
+        using var batched = new BertEmbedder(MiniLm.Model, MiniLm.Options with { TokenBudget = 96, MaxBatchSize = 4 });
         var dropped = new int[Texts.Length];
         var together = batched.Embed(Texts, dropped);
         Assert.True(dropped[6] > 0);
@@ -48,7 +48,7 @@ public class BatchedEqualsAloneTests
     public void Max_pooling_on_MiniLM_batches_like_singles()
     {
         using var embedder = new BertEmbedder(MiniLm.Model.WithSettings(MiniLm.Model.Settings with { Pooling = BertPooling.Max, Normalize = false }),
-            MiniLm.Options with { Batching = new BertBatchingOptions { TokenBudget = 128 } });
+            MiniLm.Options with { TokenBudget = 128 });
         var together = embedder.Embed(Texts);
         for (var i = 0; i < Texts.Length; i++)
         {

@@ -48,7 +48,7 @@ public class PoolingTests
     [Fact]
     public void Chunks_are_averaged()
     {
-        using var embedder = Toy.Embedder(BertPooling.Mean, maxTokens: 6, tokenizer: new BertTokenizerOptions { LongText = BertLongTextMode.Chunk, ChunkOverlap = 1 });
+        using var embedder = Toy.Embedder(BertPooling.Mean, maxTokens: 6, options: new() { LongText = BertLongTextMode.Chunk, ChunkOverlap = 1 });
         // Windows of 4 pieces, step 3: [a b c d], [d e f g], [g h], each with [CLS] (2) and [SEP] (3).
         var dropped = new int[2];
         var vectors = embedder.Embed(["a b c d e f g h", "b"], dropped);
@@ -74,8 +74,8 @@ public class PoolingTests
     {
         var words = "a b c d e f g h".Split(' ');
         var texts = Enumerable.Range(0, 50).Select(i => string.Join(" ", words.Take(1 + (i * 7 % 8)))).ToArray();
-        using var one = Toy.Embedder(BertPooling.Max, batching: new BertBatchingOptions { TokenBudget = 1, MaxBatchSize = 1 });
-        using var small = Toy.Embedder(BertPooling.Max, batching: new BertBatchingOptions { TokenBudget = 24, MaxBatchSize = 3 });
+        using var one = Toy.Embedder(BertPooling.Max, options: new() { TokenBudget = 1, MaxBatchSize = 1 });
+        using var small = Toy.Embedder(BertPooling.Max, options: new() { TokenBudget = 24, MaxBatchSize = 3 });
         var expected = one.Embed(texts);
         var actual = small.Embed(texts);
         for (var i = 0; i < texts.Length; i++)

@@ -9,7 +9,8 @@ internal static class MiniLm
 
     public static BertEmbedderOptions Options { get; } = new()
     {
-        Session = new BertSessionOptions { IntraOpThreads = 2, ConfigEntries = new Dictionary<string, string> { ["session.intra_op.allow_spinning"] = "0" } },
+        IntraOpThreads = 2,
+        SessionConfigEntries = new Dictionary<string, string> { ["session.intra_op.allow_spinning"] = "0" },
     };
 
     public static BertModel Model => LazyModel.Value;

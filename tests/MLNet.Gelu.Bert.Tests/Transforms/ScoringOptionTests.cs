@@ -85,7 +85,7 @@ public class ScoringOptionTests
 
         using var embedder = new BertEmbedder(
             MiniLm.Model.WithSettings(MiniLm.Model.Settings with { MaxTokens = 128 }),
-            MiniLm.Options with { Tokenizer = new BertTokenizerOptions { LongText = BertLongTextMode.Chunk, ChunkOverlap = 16 } });
+            MiniLm.Options with { LongText = BertLongTextMode.Chunk, ChunkOverlap = 16 });
         Assert.True(Vectors.MaxAbsDifference(embedder.Embed(longText), chunked[1]) < 1e-5f);
     }
 

@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Text.RegularExpressions;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Gelu.Bert.Tests.Support;
@@ -5,7 +7,7 @@ using MLNet.Gelu.Tests.TestSupport;
 
 namespace MLNet.Gelu.Bert.Tests.Transforms;
 
-public class ScoringSaveLoadTests
+public partial class ScoringSaveLoadTests
 {
     private static readonly IDataView Data = Scoring.Texts("A cat sits on the mat.", null, "Stocks fell sharply today.", string.Concat(Enumerable.Repeat("long text ", 200)));
 
@@ -21,6 +23,57 @@ public class ScoringSaveLoadTests
         Assert.Equal(5, restored.Options.WindowSize);
         Assert.Equal(Scoring.SmallWindow.Model.Settings, restored.Model.Settings);
     }
+
+    [Theory]
+    [InlineData("MLNet.Gelu.Bert.Transforms.BertScoringArchive, MLNet.Gelu.Bert, Version=0.1.0.0, Culture=neutral, PublicKeyToken=null")]
+    [InlineData("System.Diagnostics.Process, System.Diagnostics.Process")]
+    public void The_restorer_comes_from_the_kind_never_from_the_type_name_in_the_file(string recordedRestorer)
+    {
+        // 0.1.0 recorded its namespace-qualified restorer; a crafted file may record any type. Neither is looked up.
+        var ml = new MLContext(seed: 1);
+        using var stream = new MemoryStream();
+        ml.Model.SaveWithActivations(Scoring.SmallWindow, Data.Schema, stream);
+        RewriteManifest(stream, json => RestorerField().Replace(json, $"\"restorer\": \"{recordedRestorer}\""));
+
+        using var restored = Assert.IsType<BertScoringTransformer>(ml.Model.LoadWithActivations(stream, out _));
+        Assert.Equal(5, restored.Options.WindowSize);
+    }
+
+    [Fact]
+    public void A_kind_the_library_does_not_save_fails_before_any_type_is_loaded()
+    {
+        var ml = new MLContext(seed: 1);
+        using var stream = new MemoryStream();
+        ml.Model.SaveWithActivations(Scoring.SmallWindow, Data.Schema, stream);
+        RewriteManifest(stream, json => json.Replace("\"BertScoring\"", "\"Evil\"", StringComparison.Ordinal));
+
+        var error = Assert.Throws<InvalidDataException>(() => ml.Model.LoadWithActivations(stream, out _));
+        Assert.Contains("'Evil' is not a kind of transformer this library saves", error.Message, StringComparison.Ordinal);
+    }
+
+    private static void RewriteManifest(MemoryStream model, Func<string, string> edit)
+    {
+        using (var zip = new ZipArchive(model, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            var entry = zip.GetEntry("MLNet.Gelu/manifest.json")!;
+            string json;
+            using (var reader = new StreamReader(entry.Open()))
+            {
+                json = reader.ReadToEnd();
+            }
+
+            string edited = edit(json);
+            Assert.NotEqual(json, edited);
+            entry.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("MLNet.Gelu/manifest.json").Open());
+            writer.Write(edited);
+        }
+
+        model.Position = 0;
+    }
+
+    [GeneratedRegex("\"restorer\":\\s*\"[^\"]*\"", RegexOptions.IgnoreCase)]
+    private static partial Regex RestorerField();
 
     [Fact]
     public void A_chain_with_an_activation_transform_and_an_activation_rewrite_round_trips_through_a_file()

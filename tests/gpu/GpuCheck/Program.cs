@@ -26,11 +26,14 @@ void Check(bool ok, string what)
 Console.WriteLine($"providers: {string.Join(", ", OrtEnv.Instance().GetAvailableProviders())}");
 var texts = UciSentiment.Load().Select(s => s.Text).ToArray();
 var model = BertModel.AllMiniLmL6V2();
-var cpuOptions = new BertEmbedderOptions { Session = new BertSessionOptions { IntraOpThreads = Environment.ProcessorCount } };
+var cpuOptions = new BertEmbedderOptions { IntraOpThreads = Environment.ProcessorCount };
 BertEmbedderOptions Cuda(int budget) => new()
 {
-    Session = new BertSessionOptions { ExecutionProvider = BertExecutionProvider.Cuda, DeviceId = deviceId, Log = Console.WriteLine },
-    Batching = new BertBatchingOptions { TokenBudget = budget, MaxBatchSize = 1024 },
+    ExecutionProvider = BertExecutionProvider.Cuda,
+    DeviceId = deviceId,
+    Log = Console.WriteLine,
+    TokenBudget = budget,
+    MaxBatchSize = 1024,
 };
 
 // 1. CUDA gives the CPU embeddings. The CUDA session comes first, so a host without CUDA fails at once.
@@ -54,7 +57,7 @@ using (var cpu = new BertEmbedder(model, cpuOptions))
 
 using (var gpu = gpuFirst)
 {
-    Check(gpu.Session.ExecutionProvider == BertExecutionProvider.Cuda, "session runs on the CUDA execution provider");
+    Check(gpu.ExecutionProvider == BertExecutionProvider.Cuda, "session runs on the CUDA execution provider");
     var embedded = gpu.Embed(texts);
     double worst = texts.Select((_, i) => Cosine(reference[i], embedded[i])).Min();
     Check(worst >= 0.9999, $"CUDA vs CPU embeddings on {texts.Length} UCI sentences: min cosine {worst:F6} (>= 0.9999)");

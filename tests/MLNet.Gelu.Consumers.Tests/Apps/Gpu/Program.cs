@@ -5,7 +5,7 @@ using MLNet.Gelu.Bert;
 Console.WriteLine("providers: " + string.Join(",", OrtEnv.Instance().GetAvailableProviders()));
 try
 {
-    using var embedder = new BertEmbedder(options: new BertEmbedderOptions { Session = new() { ExecutionProvider = BertExecutionProvider.Cuda } });
+    using var embedder = new BertEmbedder(options: new BertEmbedderOptions { ExecutionProvider = BertExecutionProvider.Cuda });
     Console.WriteLine($"cuda: session created, {embedder.Embed("The weather is lovely today.").Length} dimensions");
 }
 catch (ExecutionProviderUnavailableException e)

@@ -1,0 +1,61 @@
+using MLNet.Gelu.Bert.Graphs;
+
+namespace MLNet.Gelu.Bert;
+
+/// <summary>
+/// What every BERT entry point scores with, built one way: the model as it runs (the options' setting overrides applied
+/// and, with <see cref="BertEmbedderOptions.Activation"/>, its GELUs rewritten), its tokenizer, one ONNX Runtime session
+/// and the batcher. <see cref="BertEmbedder"/> and <see cref="BertScoringTransformer"/> each own one; it owns the session.
+/// </summary>
+internal sealed class BertScorer : IDisposable
+{
+    /// <summary>Prepares the model and opens the session; releases it again when anything after opening fails.</summary>
+    /// <exception cref="ArgumentException">An activation rewrite was asked for and the model has no activation to rewrite.</exception>
+    public BertScorer(BertModel source, BertEmbedderOptions options)
+    {
+        SourceModel = source;
+        var model = source.WithSettings(options.EffectiveSettings(source));
+        if (options.Activation is { } activation)
+        {
+            Rewrite = ActivationGraphRewriter.Rewrite(model.OnnxBytes, activation);
+            if (Rewrite.Rewritten.Count == 0)
+            {
+                throw new ArgumentException(
+                    $"{options.GetType().Name}.Activation = {activation}, but the model {model.Name} has no activation the rewriter recognizes ({Rewrite.Before.Sites.Count} sites). " +
+                    "Leave Activation null to run the model as it is.", nameof(options));
+            }
+
+            model = model.WithOnnx(Rewrite.ToByteArray(), $"{model.Name} ({activation})");
+        }
+
+        Model = model;
+        Tokenizer = new BertTextTokenizer(model, options.TokenizerOptions());
+        Session = new BertSession(model, options.SessionOptions());
+        try
+        {
+            Batcher = new BertBatcher(Session, options.BatchingOptions());
+        }
+        catch
+        {
+            Session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The model as given.</summary>
+    public BertModel SourceModel { get; }
+
+    /// <summary>The model the session runs.</summary>
+    public BertModel Model { get; }
+
+    /// <summary>What the activation rewrite changed; null without one.</summary>
+    public ActivationRewriteResult? Rewrite { get; }
+
+    public BertTextTokenizer Tokenizer { get; }
+
+    public BertSession Session { get; }
+
+    public BertBatcher Batcher { get; }
+
+    public void Dispose() => Session.Dispose();
+}
