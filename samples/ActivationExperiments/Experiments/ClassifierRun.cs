@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.ML;
 using MLNet.Gelu;
 
 namespace ActivationExperiments.Experiments;
@@ -24,6 +25,7 @@ internal sealed record ClassifierRun(
         Activation activation, IReadOnlyList<int> hiddenLayers, double learningRate, int batchSize, int epochs, int seed)
     {
         var clock = Stopwatch.StartNew();
+        var curves = new EpochCurves();
         var options = new MlpOptions
         {
             Activation = activation,
@@ -32,30 +34,28 @@ internal sealed record ClassifierRun(
             BatchSize = batchSize,
             Epochs = epochs,
             Seed = seed,
+            Progress = curves,
         };
-        var trainingLoss = new List<double>(epochs);
-        var validationLoss = new List<double>(epochs);
+        var mlContext = new MLContext(seed);
+        MlpMulticlassPredictionTransformer model;
         try
         {
-            var model = MlpTrainerCore.Train(
-                train.Features, train.FeatureCount, train.Labels, classCount, options, validation.Features, validation.Labels,
-                progress =>
-                {
-                    trainingLoss.Add(progress.TrainingLoss);
-                    validationLoss.Add(progress.ValidationLoss ?? double.NaN);
-                });
-            return new ClassifierRun(
-                activation, learningRate, seed, [.. trainingLoss], [.. validationLoss],
-                ErrorRate(model, validation), ErrorRate(model, test), clock.Elapsed.TotalSeconds);
+            model = mlContext.MulticlassClassification.Trainers.Mlp(options)
+                .Fit(train.ToDataView(mlContext, classCount), validation.ToDataView(mlContext, classCount));
         }
-        catch (InvalidOperationException)
+        catch (InvalidOperationException) when (curves.TrainingLoss.Count < epochs)
         {
-            // The trainer stops when the loss is no longer finite; the run counts as diverged.
+            // The trainer stops when an epoch's loss is no longer finite (that epoch is not reported): the run diverged.
             return new ClassifierRun(activation, learningRate, seed, [], [], double.NaN, double.NaN, clock.Elapsed.TotalSeconds);
         }
+
+        // With a validation set the trainer keeps the weights of the epoch with the lowest validation loss.
+        return new ClassifierRun(
+            activation, learningRate, seed, [.. curves.TrainingLoss], [.. curves.ValidationLoss],
+            ErrorRate(model.Model, validation), ErrorRate(model.Model, test), clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>Fraction of rows whose most probable class is not the label.</summary>
+    /// <summary>Fraction of rows whose most probable class is not the label (the model's public batch prediction on the arrays).</summary>
     public static double ErrorRate(MlpModelParameters model, LabelledRows rows)
     {
         var probabilities = new float[rows.Count * model.ClassCount];
