@@ -35,6 +35,8 @@ public sealed class MlpMulticlassTrainer : ITrainerEstimator<MlpMulticlassPredic
     /// <exception cref="ArgumentException">A column is missing or has the wrong type, the data is empty, a row has a
     /// non-finite feature or a missing label, or all rows have one class.</exception>
     /// <exception cref="OperationCanceledException"><see cref="MlpOptions.CancellationToken"/> was cancelled.</exception>
+    /// <exception cref="InvalidOperationException">Training diverged: the loss of an epoch was not finite (lower
+    /// <see cref="MlpOptions.LearningRate"/>); the message names the epoch.</exception>
     public MlpMulticlassPredictionTransformer Fit(IDataView input) => Fit(input, null);
 
     /// <summary>Trains on <paramref name="trainData"/>, measuring loss and accuracy on <paramref name="validationData"/>
