@@ -6,7 +6,7 @@ namespace ActivationsSample;
 /// <summary>Each activation's value and derivative at the reference points, through the library's span API.</summary>
 internal static class ReferenceTable
 {
-    /// <summary>The points of DESIGN §2, plus the minimum of exact GELU (−0.7517915, where f′ = 0).</summary>
+    /// <summary>The reference points (−3, −1, 0, 1, 3), plus the minimum of exact GELU (−0.7517915, where f′ = 0).</summary>
     public static readonly float[] Points = [-3f, -1f, -0.7517915f, 0f, 1f, 3f];
 
     public static void Print(TextWriter writer)

@@ -27,9 +27,9 @@ public enum BertModelProblem
     /// <summary>The vocabulary holds no tokens.</summary>
     VocabularyEmpty,
 
-    /// <summary>The package that carries an embedded model (such as <c>MLNet.Gelu.Bert.MiniLM</c>) is not in the app.</summary>
-    ModelPackageMissing,
-
     /// <summary>The vocabulary lacks one of the special tokens <c>[CLS]</c>, <c>[SEP]</c>, <c>[PAD]</c>, <c>[UNK]</c>.</summary>
     VocabularySpecialTokenMissing,
+
+    /// <summary>The package that carries an embedded model (such as <c>MLNet.Gelu.Bert.MiniLM</c>) is not in the app.</summary>
+    ModelPackageMissing,
 }

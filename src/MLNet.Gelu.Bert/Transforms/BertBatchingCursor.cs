@@ -4,7 +4,7 @@ using Microsoft.ML.Data;
 namespace MLNet.Gelu.Bert;
 
 /// <summary>
-/// The batching cursor of DESIGN §4: reads a window of input rows ahead, tokenizes them and scores them together
+/// The batching cursor: reads a window of input rows ahead, tokenizes them and scores them together
 /// (the batcher sorts by length and cuts batches under the token budget), then serves the rows in input order. The
 /// input cursor has moved on by then, so every active pass-through column and the row ids are buffered per window.
 /// All buffers are created once per cursor; serving a row allocates nothing.

@@ -1,7 +1,7 @@
 namespace MLNet.Gelu;
 
 // The roots of f′ for the GELU forms and SiLU, with fits of g(t) = f′(x0 + t)/t for |t| ≤ 0.125 used by
-// RootExpansion. x0 was solved to 50 digits (mpmath) from the DESIGN §2 formulas with the same double constants the
+// RootExpansion. x0 was solved to 50 digits (mpmath) from the derivative formulas (documented on Activations) with the same double constants the
 // formulas use (√(2/π) = 0.7978845608028654, 0.044715, 0.134145, 1.702), not the float constants of the kernels.
 // g was fitted by least squares in relative error at 200 Chebyshev points of [−0.125, 0.125], then its coefficients
 // were rounded to float one at a time from the highest, refitting the rest. Relative error of the float

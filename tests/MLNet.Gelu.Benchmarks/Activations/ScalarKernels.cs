@@ -3,7 +3,7 @@ namespace MLNet.Gelu.Benchmarks.Activations;
 
 /// <summary>
 /// The plain loop a user would write: one element at a time in <see cref="float"/> with <see cref="MathF"/>
-/// (the same formulas as the library's reference, DESIGN §2). The floor every kernel must clear.
+/// (the same formulas as the library's double reference). The floor every kernel must clear.
 /// </summary>
 internal static class ScalarKernels
 {

@@ -18,7 +18,7 @@ public sealed record ActivationShape(
     public override string ToString() => Name;
 }
 
-/// <summary>Every source shape DESIGN §4 lists.</summary>
+/// <summary>Every GELU shape the rewriter recognizes: erf, tanh and sigmoid forms as exporters write them, and the contrib and ONNX-20 ops.</summary>
 public static class ActivationShapes
 {
     private const double Sqrt2 = 1.4142135623730951;

@@ -16,7 +16,7 @@ public sealed class ActivationsSampleTests : IDisposable
             "--", "--output", png);
 
         Assert.True(run.ExitCode == 0, run.Describe());
-        // Exact GELU and the tanh form at −3, −1, −0.7517915 (the minimum), 0, 1, 3 (DESIGN §2 reference values).
+        // Exact GELU and the tanh form at −3, −1, −0.7517915 (the minimum), 0, 1, 3 (reference values from the double-precision formulas).
         AssertRow(run.Output, "Gelu", [-0.0040497, -0.1586553, -0.1699712, 0, 0.8413447, 2.9959503]);
         AssertRow(run.Output, "GeluTanh", [-0.0036374, -0.1588080, -0.1700407, 0, 0.8411920, 2.9963626]);
         Assert.Contains("GeluTanh     max |f - Gelu| = 4.73e-4", run.Output);

@@ -1,7 +1,7 @@
 namespace MLNet.Gelu.Tests.Activations;
 
 /// <summary>
-/// Every activation and derivative against its DESIGN §2 formula in double, on every kernel width. Bounds:
+/// Every activation and derivative against its formula in double (DoubleReference), on every kernel width. Bounds:
 /// activations 2e-6 relative where |f| ≥ 1e-4, derivatives 1e-5 relative where |f′| ≥ 1e-4, both 1e-6 absolute
 /// elsewhere; ReLU and its derivative exact. <see cref="DerivativeRootTests"/> adds a dense grid through the roots of f′.
 /// </summary>

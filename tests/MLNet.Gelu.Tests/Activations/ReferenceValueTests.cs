@@ -2,7 +2,7 @@ using MLNet.Gelu.Tests.TestSupport;
 
 namespace MLNet.Gelu.Tests.Activations;
 
-/// <summary>The reference values of DESIGN §2, through the public API.</summary>
+/// <summary>The reference values at −3, −1, 0, 1, 3, through the public API.</summary>
 public class ReferenceValueTests
 {
     [Theory]

@@ -1,6 +1,6 @@
 namespace MLNet.Gelu.Tests.Activations;
 
-/// <summary>The special values of DESIGN §2 (and the ones chosen for the other activations), on every kernel width.</summary>
+/// <summary>The special values (NaN, ±∞, ±0, the tails) of every activation, on every kernel width.</summary>
 public class SpecialValueTests
 {
     private const float Max = float.MaxValue;

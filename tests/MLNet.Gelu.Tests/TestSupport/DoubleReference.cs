@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace MLNet.Gelu.Tests.TestSupport;
 
 /// <summary>
-/// The formulas of DESIGN §2 in double precision. erfc comes from the C library (glibc's is correct to within
+/// The activation formulas in double precision. erfc comes from the C library (glibc's is correct to within
 /// about 1 ulp in double, far below float resolution), so exact GELU is checked against an independent erfc.
 /// </summary>
 internal static class DoubleReference
