@@ -1,16 +1,15 @@
 using System.IO.Compression;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Nodes;
 using Microsoft.ML;
-using Microsoft.ML.OnnxRuntime;
 using MLNet.Gelu.Persistence;
 
 namespace MLNet.Gelu.Bert;
 
 /// <summary>
 /// Writes a <see cref="BertScoringTransformer"/>'s model, vocabulary and options into a model zip (entries
-/// <c>model.onnx</c>, <c>vocab.txt</c>, <c>scoring.json</c> under its manifest folder) and restores it. The log callback
-/// and cancellation token are not saved.
+/// <c>model.onnx</c>, <c>vocab.txt</c>, <c>scoring.json</c> under its manifest folder) and restores it. The options are
+/// serialized from <see cref="BertScoringOptions"/> itself (every property but the model, which has its own entries, the
+/// log callback and the cancellation token), beside the columns and the model's name and settings.
 /// </summary>
 internal sealed class BertScoringArchive : ITransformerRestorer
 {
@@ -18,59 +17,34 @@ internal sealed class BertScoringArchive : ITransformerRestorer
     private const string VocabularyEntry = "vocab.txt";
     private const string StateEntry = "scoring.json";
 
-    private static readonly JsonSerializerOptions Json = new()
+    /// <summary>The options' properties that are not saved.</summary>
+    private static readonly string[] NotSaved = [nameof(BertScoringOptions.Model), nameof(BertEmbedderOptions.Log), nameof(BertScoringOptions.CancellationToken)];
+
+    private static readonly System.Text.Json.JsonSerializerOptions Json = ArchiveEntries.Without((typeof(BertEmbedderOptions), NotSaved));
+
+    /// <summary>The fields of <c>scoring.json</c> beside the options.</summary>
+    private const string OutputField = "output", InputField = "input", ModelNameField = "modelName", SettingsField = "settings";
+
+    /// <summary>Option names of 0.1.0's <c>scoring.json</c>, which wrote the column options under shorter names.</summary>
+    private static readonly Dictionary<string, string> LegacyNames = new(StringComparer.OrdinalIgnoreCase)
     {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter() },
+        ["secondInput"] = "secondInputColumnName",
+        ["truncatedTokens"] = "truncatedTokensColumnName",
+        ["tokenCount"] = "tokenCountColumnName",
     };
 
     internal static void Write(BertScoringTransformer transformer, ZipArchive archive, string folder)
     {
         var model = transformer.SourceModel;
-        var options = transformer.Options;
-        var state = new State
-        {
-            Output = transformer.OutputColumnName,
-            Input = transformer.InputColumnName,
-            ModelName = model.Name,
-            Settings = model.Settings,
-            Pooling = options.Pooling,
-            Normalize = options.Normalize,
-            MaxTokens = options.MaxTokens,
-            LongText = options.LongText,
-            ChunkOverlap = options.ChunkOverlap,
-            TokenBudget = options.TokenBudget,
-            MaxBatchSize = options.MaxBatchSize,
-            WindowSize = options.WindowSize,
-            ExecutionProvider = options.ExecutionProvider,
-            DeviceId = options.DeviceId,
-            ProviderOptions = new Dictionary<string, string>(options.ProviderOptions),
-            FallbackToCpu = options.FallbackToCpu,
-            IntraOpThreads = options.IntraOpThreads,
-            InterOpThreads = options.InterOpThreads,
-            GraphOptimizationLevel = options.GraphOptimizationLevel,
-            SessionConfigEntries = new Dictionary<string, string>(options.SessionConfigEntries),
-            Activation = options.Activation,
-            SecondInput = options.SecondInputColumnName,
-            TruncatedTokens = options.TruncatedTokensColumnName,
-            TokenCount = options.TokenCountColumnName,
-        };
+        var state = System.Text.Json.JsonSerializer.SerializeToNode(transformer.Options, Json)!.AsObject();
+        state[OutputField] = transformer.OutputColumnName;
+        state[InputField] = transformer.InputColumnName;
+        state[ModelNameField] = model.Name;
+        state[SettingsField] = System.Text.Json.JsonSerializer.SerializeToNode(model.Settings, ArchiveEntries.Json);
 
-        using (var stream = archive.CreateEntry(folder + ModelEntry, CompressionLevel.NoCompression).Open())
-        {
-            stream.Write(model.OnnxModel.Span);
-        }
-
-        using (var writer = new StreamWriter(archive.CreateEntry(folder + VocabularyEntry, CompressionLevel.Optimal).Open()))
-        {
-            writer.Write(model.Vocabulary.Text);
-        }
-
-        using (var stream = archive.CreateEntry(folder + StateEntry, CompressionLevel.Optimal).Open())
-        {
-            JsonSerializer.Serialize(stream, state, Json);
-        }
+        ArchiveEntries.WriteBytes(archive, folder + ModelEntry, model.OnnxModel.Span, CompressionLevel.NoCompression);
+        ArchiveEntries.WriteBytes(archive, folder + VocabularyEntry, System.Text.Encoding.UTF8.GetBytes(model.Vocabulary.Text));
+        ArchiveEntries.WriteJson(archive, folder + StateEntry, state);
     }
 
     public ITransformer Restore(ITransformer surrogate, ZipArchive archive, string folder, string source)
@@ -82,104 +56,37 @@ internal sealed class BertScoringArchive : ITransformerRestorer
                 $"The manifest of {source} records a BERT scoring transformer where the model holds {surrogate.GetType().Name}. The file was changed after saving.");
         }
 
-        State state;
-        try
+        string entry = folder + StateEntry;
+        var state = ArchiveEntries.ReadObject(archive, entry, source);
+        string output = Take<string>(state, OutputField, entry, source);
+        string input = Take<string>(state, InputField, entry, source);
+        string modelName = Take<string>(state, ModelNameField, entry, source);
+        var settings = Take<BertModelSettings>(state, SettingsField, entry, source);
+        foreach (var (legacy, current) in LegacyNames)
         {
-            using var stream = Open(archive, folder + StateEntry, source);
-            state = JsonSerializer.Deserialize<State>(stream, Json) ?? throw new JsonException("empty");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"The entry '{folder}{StateEntry}' of {source} is not valid BERT scoring state: {e.Message}", e);
+            if (state.Remove(legacy, out var value))
+            {
+                state[current] = value;
+            }
         }
 
+        var options = ArchiveEntries.Deserialize<BertScoringOptions>(state, entry, source, Json);
         BertModel model;
-        using (var onnx = Open(archive, folder + ModelEntry, source))
-        using (var vocabulary = Open(archive, folder + VocabularyEntry, source))
+        using (var onnx = ArchiveEntries.Open(archive, folder + ModelEntry, source))
+        using (var vocabulary = ArchiveEntries.Open(archive, folder + VocabularyEntry, source))
         {
-            model = BertModel.FromStreams(onnx, vocabulary, state.Settings, state.ModelName);
+            model = BertModel.FromStreams(onnx, vocabulary, settings, modelName);
         }
 
-        var options = new BertScoringOptions
-        {
-            Model = model,
-            Pooling = state.Pooling,
-            Normalize = state.Normalize,
-            MaxTokens = state.MaxTokens,
-            LongText = state.LongText,
-            ChunkOverlap = state.ChunkOverlap,
-            TokenBudget = state.TokenBudget,
-            MaxBatchSize = state.MaxBatchSize,
-            WindowSize = state.WindowSize,
-            ExecutionProvider = state.ExecutionProvider,
-            DeviceId = state.DeviceId,
-            ProviderOptions = state.ProviderOptions,
-            FallbackToCpu = state.FallbackToCpu,
-            IntraOpThreads = state.IntraOpThreads,
-            InterOpThreads = state.InterOpThreads,
-            GraphOptimizationLevel = state.GraphOptimizationLevel,
-            SessionConfigEntries = state.SessionConfigEntries,
-            Activation = state.Activation,
-            SecondInputColumnName = state.SecondInput,
-            TruncatedTokensColumnName = state.TruncatedTokens,
-            TokenCountColumnName = state.TokenCount,
-        };
+        options = options with { Model = model };
         options.Validate();
-        return new BertScoringTransformer(state.Output, state.Input, options);
+        return new BertScoringTransformer(output, input, options);
     }
 
-    private static Stream Open(ZipArchive archive, string name, string source) =>
-        (archive.GetEntry(name) ?? throw new InvalidDataException($"{source} lacks the entry '{name}' its manifest promises; the file was changed after saving.")).Open();
-
-    /// <summary>What <c>scoring.json</c> holds.</summary>
-    internal sealed class State
+    private static T Take<T>(JsonObject state, string field, string entry, string source)
     {
-        public string Output { get; set; } = string.Empty;
-
-        public string Input { get; set; } = string.Empty;
-
-        public string ModelName { get; set; } = string.Empty;
-
-        public BertModelSettings Settings { get; set; } = new();
-
-        public BertPooling? Pooling { get; set; }
-
-        public bool? Normalize { get; set; }
-
-        public int? MaxTokens { get; set; }
-
-        public BertLongTextMode LongText { get; set; }
-
-        public int ChunkOverlap { get; set; }
-
-        public int TokenBudget { get; set; }
-
-        public int MaxBatchSize { get; set; }
-
-        public int WindowSize { get; set; }
-
-        public BertExecutionProvider ExecutionProvider { get; set; }
-
-        public int DeviceId { get; set; }
-
-        public Dictionary<string, string> ProviderOptions { get; set; } = [];
-
-        public bool FallbackToCpu { get; set; }
-
-        public int IntraOpThreads { get; set; }
-
-        public int InterOpThreads { get; set; }
-
-        public GraphOptimizationLevel GraphOptimizationLevel { get; set; }
-
-        public Dictionary<string, string> SessionConfigEntries { get; set; } = [];
-
-        public Activation? Activation { get; set; }
-
-        public string? SecondInput { get; set; }
-
-        public string? TruncatedTokens { get; set; }
-
-        public string? TokenCount { get; set; }
+        var node = state[field] ?? throw new InvalidDataException($"The entry '{entry}' of {source} has no '{field}'; the file was changed after saving.");
+        state.Remove(field);
+        return ArchiveEntries.Deserialize<T>(node, entry, source);
     }
 }

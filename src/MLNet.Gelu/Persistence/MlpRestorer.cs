@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
@@ -19,11 +18,7 @@ internal sealed class MlpRestorer : ITransformerRestorer
 
     internal static void Write(MlpScorer scorer, bool binary, ZipArchive archive, string folder)
     {
-        using (var stream = archive.CreateEntry(folder + DescriptionEntry, CompressionLevel.Optimal).Open())
-        {
-            JsonSerializer.Serialize(stream, new Description { Binary = binary, FeatureColumn = scorer.FeatureColumnName });
-        }
-
+        ArchiveEntries.WriteJson(archive, folder + DescriptionEntry, new Description { Binary = binary, FeatureColumn = scorer.FeatureColumnName });
         using var parameters = archive.CreateEntry(folder + ParametersEntry, CompressionLevel.Optimal).Open();
         scorer.Model.WriteTo(parameters);
     }
@@ -33,9 +28,8 @@ internal sealed class MlpRestorer : ITransformerRestorer
         var head = MlpSurrogate.HeadOf(surrogate) ?? throw new InvalidDataException(
             $"The manifest of {source} records an MLP transformer in '{folder}', but the model holds {surrogate.GetType().Name} there. " +
             "The file was changed after saving; load it with plain mlContext.Model.Load.");
-        var description = Read(archive, folder + DescriptionEntry, source, s => JsonSerializer.Deserialize<Description>(s))
-            ?? throw new InvalidDataException($"The entry '{folder}{DescriptionEntry}' of {source} is empty.");
-        var parameters = Read(archive, folder + ParametersEntry, source, MlpModelParameters.ReadFrom);
+        var description = ArchiveEntries.ReadJson<Description>(archive, folder + DescriptionEntry, source);
+        var parameters = ReadParameters(archive, folder + ParametersEntry, source);
         bool multiclassHead = head is MulticlassPredictionTransformer<MaximumEntropyModelParameters>;
         if (description.Binary != (parameters.ClassCount == 2 && !multiclassHead))
         {
@@ -46,22 +40,13 @@ internal sealed class MlpRestorer : ITransformerRestorer
         return description.Binary ? new MlpBinaryPredictionTransformer(scorer) : new MlpMulticlassPredictionTransformer(scorer);
     }
 
-    private static T Read<T>(ZipArchive archive, string name, string source, Func<Stream, T> read)
+    private static MlpModelParameters ReadParameters(ZipArchive archive, string name, string source)
     {
-        var entry = archive.GetEntry(name) ?? throw new InvalidDataException(
-            $"{source} has no entry '{name}', which its manifest needs to restore an MLP. Load it with plain mlContext.Model.Load.");
-        using var stream = entry.Open();
+        using var stream = ArchiveEntries.Open(archive, name, source);
         using var copy = new MemoryStream();
         stream.CopyTo(copy); // the parameter reader seeks
         copy.Position = 0;
-        try
-        {
-            return read(copy);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"The entry '{name}' of {source} cannot be read: {e.Message}", e);
-        }
+        return MlpModelParameters.ReadFrom(copy);
     }
 
     private sealed class Description

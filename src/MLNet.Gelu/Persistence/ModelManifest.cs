@@ -1,6 +1,4 @@
 using System.IO.Compression;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace MLNet.Gelu.Persistence;
 
@@ -15,13 +13,6 @@ internal sealed class ModelManifest
 
     /// <summary>The only format this version writes and reads.</summary>
     internal const int CurrentFormat = 1;
-
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter() },
-    };
 
     /// <summary>Manifest format version.</summary>
     public int Format { get; set; } = CurrentFormat;
@@ -70,38 +61,22 @@ internal sealed class ModelManifest
         public bool Vector { get; set; }
     }
 
-    internal void WriteTo(ZipArchive archive)
-    {
-        var entry = archive.CreateEntry(EntryName, CompressionLevel.Optimal);
-        using var stream = entry.Open();
-        JsonSerializer.Serialize(stream, this, Json);
-    }
+    internal void WriteTo(ZipArchive archive) => ArchiveEntries.WriteJson(archive, EntryName, this);
 
     /// <summary>Reads the manifest of <paramref name="archive"/>, or <see langword="null"/> when it has none (a plain ML.NET save).</summary>
     /// <exception cref="InvalidDataException">The entry exists but cannot be read, or has a format this version does not know.</exception>
     internal static ModelManifest? ReadFrom(ZipArchive archive, string source)
     {
-        var entry = archive.GetEntry(EntryName);
-        if (entry is null)
+        if (archive.GetEntry(EntryName) is null)
         {
             return null;
         }
 
-        ModelManifest? manifest;
-        try
-        {
-            using var stream = entry.Open();
-            manifest = JsonSerializer.Deserialize<ModelManifest>(stream, Json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"The entry '{EntryName}' of {source} is not a valid MLNet.Gelu manifest: {e.Message}", e);
-        }
-
-        if (manifest is null || manifest.Format != CurrentFormat)
+        var manifest = ArchiveEntries.ReadJson<ModelManifest>(archive, EntryName, source);
+        if (manifest.Format != CurrentFormat)
         {
             throw new InvalidDataException(
-                $"The entry '{EntryName}' of {source} has manifest format {manifest?.Format.ToString() ?? "null"}; this version of MLNet.Gelu reads format {CurrentFormat}. " +
+                $"The entry '{EntryName}' of {source} has manifest format {manifest.Format}; this version of MLNet.Gelu reads format {CurrentFormat}. " +
                 "Load it with plain mlContext.Model.Load, or with the MLNet.Gelu version that saved it.");
         }
 

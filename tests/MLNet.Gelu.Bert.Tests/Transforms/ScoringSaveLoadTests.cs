@@ -24,6 +24,56 @@ public partial class ScoringSaveLoadTests
         Assert.Equal(Scoring.SmallWindow.Model.Settings, restored.Model.Settings);
     }
 
+    [Fact]
+    public void Every_option_but_the_model_the_log_and_the_token_is_saved_and_restored()
+    {
+        // Every saved property set away from its default, so that a property the archive forgot cannot pass unnoticed.
+        var options = new BertScoringOptions
+        {
+            Model = Toy.Model(new BertModelSettings { Pooling = BertPooling.Mean, MaxTokens = 12 }),
+            Pooling = BertPooling.Max,
+            Normalize = true,
+            MaxTokens = 10,
+            LongText = BertLongTextMode.Chunk,
+            ChunkOverlap = 2,
+            TokenBudget = 77,
+            MaxBatchSize = 7,
+            WindowSize = 9,
+            ExecutionProvider = BertExecutionProvider.Cpu,
+            DeviceId = 3,
+            ProviderOptions = new Dictionary<string, string> { ["some_option"] = "1" },
+            FallbackToCpu = true,
+            Log = _ => { },
+            IntraOpThreads = 1,
+            InterOpThreads = 1,
+            GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+            SessionConfigEntries = new Dictionary<string, string> { ["session.intra_op.allow_spinning"] = "0" },
+            TruncatedTokensColumnName = "Dropped",
+            TokenCountColumnName = "Tokens",
+        };
+        var ml = new MLContext(seed: 1);
+        var data = Scoring.Texts("a b c");
+        using var model = ml.Transforms.ScoreBert("Embedding", "Text", options).Fit(data);
+        using var stream = new MemoryStream();
+        ml.Model.SaveWithActivations(model, data.Schema, stream);
+        stream.Position = 0;
+
+        using var restored = Assert.IsType<BertScoringTransformer>(ml.Model.LoadWithActivations(stream, out _));
+
+        string[] notSaved = [nameof(BertScoringOptions.Model), nameof(BertScoringOptions.Log), nameof(BertScoringOptions.CancellationToken)];
+        foreach (var property in typeof(BertScoringOptions).GetProperties().Where(p => p.GetMethod!.IsPublic && !notSaved.Contains(p.Name)))
+        {
+            object? expected = property.GetValue(options), actual = property.GetValue(restored.Options);
+            Assert.True(
+                expected is IReadOnlyDictionary<string, string> d ? d.OrderBy(p => p.Key).SequenceEqual(((IReadOnlyDictionary<string, string>)actual!).OrderBy(p => p.Key)) : Equals(expected, actual),
+                $"{property.Name}: saved {expected}, restored {actual}.");
+        }
+
+        Assert.Null(restored.Options.Log);
+        Assert.Equal("Embedding", restored.OutputColumnName);
+        Assert.Equal(options.Model.Settings, restored.SourceModel.Settings);
+    }
+
     [Theory]
     [InlineData("MLNet.Gelu.Bert.Transforms.BertScoringArchive, MLNet.Gelu.Bert, Version=0.1.0.0, Culture=neutral, PublicKeyToken=null")]
     [InlineData("System.Diagnostics.Process, System.Diagnostics.Process")]
