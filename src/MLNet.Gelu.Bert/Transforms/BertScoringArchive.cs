@@ -6,8 +6,8 @@ using MLNet.Gelu.Persistence;
 namespace MLNet.Gelu.Bert;
 
 /// <summary>
-/// Writes a <see cref="BertScoringTransformer"/>'s model, vocabulary and options into a model zip (entries
-/// <c>model.onnx</c>, <c>vocab.txt</c>, <c>scoring.json</c> under its manifest folder) and restores it. The options are
+/// Writes a <see cref="BertScoringTransformer"/>'s model and vocabulary into a model zip (entries <c>model.onnx</c> and
+/// <c>vocab.txt</c> under its folder) and returns its JSON state for the manifest, and restores it. The options are
 /// serialized from <see cref="BertScoringOptions"/> itself (every property but the model, which has its own entries, the
 /// log callback and the cancellation token), beside the columns and the model's name and settings.
 /// </summary>
@@ -15,7 +15,8 @@ internal sealed class BertScoringArchive : ITransformerRestorer
 {
     private const string ModelEntry = "model.onnx";
     private const string VocabularyEntry = "vocab.txt";
-    private const string StateEntry = "scoring.json";
+    /// <summary>Where 0.1.0 kept the JSON state that the manifest now records.</summary>
+    private const string LegacyStateEntry = "scoring.json";
 
     /// <summary>The options' properties that are not saved.</summary>
     private static readonly string[] NotSaved = [nameof(BertScoringOptions.Model), nameof(BertEmbedderOptions.Log), nameof(BertScoringOptions.CancellationToken)];
@@ -33,7 +34,7 @@ internal sealed class BertScoringArchive : ITransformerRestorer
         ["tokenCount"] = "tokenCountColumnName",
     };
 
-    internal static void Write(BertScoringTransformer transformer, ZipArchive archive, string folder)
+    internal static JsonObject Write(BertScoringTransformer transformer, ZipArchive archive, string folder)
     {
         var model = transformer.SourceModel;
         var state = System.Text.Json.JsonSerializer.SerializeToNode(transformer.Options, Json)!.AsObject();
@@ -44,11 +45,12 @@ internal sealed class BertScoringArchive : ITransformerRestorer
 
         ArchiveEntries.WriteBytes(archive, folder + ModelEntry, model.OnnxModel.Span, CompressionLevel.NoCompression);
         ArchiveEntries.WriteBytes(archive, folder + VocabularyEntry, System.Text.Encoding.UTF8.GetBytes(model.Vocabulary.Text));
-        ArchiveEntries.WriteJson(archive, folder + StateEntry, state);
+        return state;
     }
 
-    public ITransformer Restore(ITransformer surrogate, ZipArchive archive, string folder, string source)
+    public ITransformer Restore(ITransformer surrogate, ArchivedComponent component)
     {
+        string source = component.Source;
         if (surrogate is not Microsoft.ML.Transforms.CustomMappingTransformer<BertSurrogate.SurrogateInput, BertSurrogate.SurrogateOutput>
             && surrogate.GetType().Name.StartsWith("CustomMappingTransformer", StringComparison.Ordinal) is false)
         {
@@ -56,8 +58,8 @@ internal sealed class BertScoringArchive : ITransformerRestorer
                 $"The manifest of {source} records a BERT scoring transformer where the model holds {surrogate.GetType().Name}. The file was changed after saving.");
         }
 
-        string entry = folder + StateEntry;
-        var state = ArchiveEntries.ReadObject(archive, entry, source);
+        string entry = $"state of the BERT scoring transformer at {component.Where}";
+        var state = component.ReadState(LegacyStateEntry);
         string output = Take<string>(state, OutputField, entry, source);
         string input = Take<string>(state, InputField, entry, source);
         string modelName = Take<string>(state, ModelNameField, entry, source);
@@ -72,8 +74,8 @@ internal sealed class BertScoringArchive : ITransformerRestorer
 
         var options = ArchiveEntries.Deserialize<BertScoringOptions>(state, entry, source, Json);
         BertModel model;
-        using (var onnx = ArchiveEntries.Open(archive, folder + ModelEntry, source))
-        using (var vocabulary = ArchiveEntries.Open(archive, folder + VocabularyEntry, source))
+        using (var onnx = component.Open(ModelEntry))
+        using (var vocabulary = component.Open(VocabularyEntry))
         {
             model = BertModel.FromStreams(onnx, vocabulary, settings, modelName);
         }

@@ -85,8 +85,6 @@ public sealed class BertScoringTransformer : IArchivedTransformer, IDisposable
 
     string IArchivedTransformer.Kind => "BertScoring";
 
-    Type IArchivedTransformer.RestorerType => typeof(BertScoringArchive);
-
     /// <summary>Returns the output schema: the input columns, the embedding column (and the truncated-tokens column when asked for).</summary>
     /// <param name="inputSchema">The schema of the data to score.</param>
     /// <returns>The output schema.</returns>
@@ -116,7 +114,7 @@ public sealed class BertScoringTransformer : IArchivedTransformer, IDisposable
     /// <param name="ctx">The save context ML.NET passes in.</param>
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)Surrogate).Save(ctx);
 
-    void IArchivedTransformer.WriteTo(ZipArchive archive, string folder) => BertScoringArchive.Write(this, archive, folder);
+    System.Text.Json.Nodes.JsonObject IArchivedTransformer.Archive(ZipArchive archive, string folder) => BertScoringArchive.Write(this, archive, folder);
 
     private BertColumnMapper Bind(DataViewSchema inputSchema)
     {

@@ -166,15 +166,9 @@ public static class GeluModelOperations
             return model;
         }
 
-        model = Restore(model, manifest, source);
-        if (manifest.Components.Count > 0)
-        {
-            stream.Position = start;
-            using var archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
-            model = RestoreComponents(model, manifest, archive, source);
-        }
-
-        return model;
+        stream.Position = start;
+        using var entries = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        return RestoreComponents(model, manifest, entries, source);
     }
 
     /// <summary>The restorer of a component entry, from the library's own list (<see cref="KnownRestorers"/>).</summary>
@@ -193,13 +187,15 @@ public static class GeluModelOperations
         return environment.ComponentCatalog;
     }
 
+    /// <summary>Writes each component's entries, then the manifest with the state each returned.</summary>
     private static void WriteManifest(ZipArchive archive, ModelManifest manifest, IReadOnlyList<IArchivedTransformer> components)
     {
-        manifest.WriteTo(archive);
         for (int i = 0; i < components.Count; i++)
         {
-            components[i].WriteTo(archive, manifest.Components[i].Folder);
+            manifest.Components[i].State = components[i].Archive(archive, manifest.Components[i].Folder);
         }
+
+        manifest.WriteTo(archive);
     }
 
     private static ITransformer RestoreComponents(ITransformer model, ModelManifest manifest, ZipArchive archive, string source)
@@ -212,39 +208,14 @@ public static class GeluModelOperations
 
             var type = ResolveRestorer(entry, source);
             var restorer = (ITransformerRestorer)Activator.CreateInstance(type, nonPublic: true)!;
-            model = ModelTree.Replace(model, entry.Path, restorer.Restore(node, archive, entry.Folder, source));
+            var component = new ArchivedComponent(archive, entry.Folder, source, entry.State, where);
+            model = ModelTree.Replace(model, entry.Path, restorer.Restore(node, component));
         }
 
         return model;
     }
 
-    private static ITransformer Restore(ITransformer model, ModelManifest manifest, string source)
-    {
-        foreach (var entry in manifest.Activations)
-        {
-            string where = $"[{string.Join(", ", entry.Path)}]";
-            var node = ModelTree.At(model, entry.Path);
-            if (node is null || entry.Columns.Count == 0 || !ActivationSurrogate.HasShape(node, entry.Columns.Count))
-            {
-                throw new InvalidDataException(
-                    $"The manifest of {source} records an activation transformer at position {where}, but the model holds " +
-                    $"{node?.GetType().Name ?? "nothing"} there. The file was changed after saving; load it with plain mlContext.Model.Load.");
-            }
-
-            if (!Enum.IsDefined(entry.Activation))
-            {
-                throw new InvalidDataException($"The manifest of {source} names unknown activation {entry.Activation} at position {where}.");
-            }
-
-            var columns = entry.Columns.Select(c => new InputOutputColumnPair(c.Output, c.Input)).ToArray();
-            var native = new ActivationTransformer(entry.Activation, columns, entry.Columns.Select(c => c.Vector).ToArray(), surrogate: node);
-            model = ModelTree.Replace(model, entry.Path, native);
-        }
-
-        return model;
-    }
-
-    /// <summary>Checks the model before anything is written and lists its activation transformers.</summary>
+    /// <summary>Checks the model before anything is written and lists the library's transformers in it.</summary>
     private static (ModelManifest Manifest, IReadOnlyList<IArchivedTransformer> Components) Describe(ModelOperationsCatalog catalog, ITransformer model, DataViewSchema? inputSchema)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -255,21 +226,6 @@ public static class GeluModelOperations
         }
 
         var manifest = new ModelManifest();
-        foreach (var (path, transformer) in ModelTree.Find<ActivationTransformer>(model))
-        {
-            manifest.Activations.Add(new ModelManifest.ActivationEntry
-            {
-                Path = path,
-                Activation = transformer.Activation,
-                Columns = transformer.Columns.Select((c, i) => new ModelManifest.ColumnEntry
-                {
-                    Output = c.OutputColumnName,
-                    Input = c.InputColumnName,
-                    Vector = transformer.InputIsVector[i],
-                }).ToList(),
-            });
-        }
-
         var components = new List<IArchivedTransformer>();
         foreach (var (path, transformer) in ModelTree.Find<IArchivedTransformer>(model))
         {
@@ -277,7 +233,6 @@ public static class GeluModelOperations
             {
                 Path = path,
                 Kind = transformer.Kind,
-                Restorer = transformer.RestorerType.AssemblyQualifiedName!,
                 Folder = $"MLNet.Gelu/{transformer.Kind}/{string.Join("-", path.Prepend(components.Count))}/",
             });
             components.Add(transformer);

@@ -11,6 +11,7 @@ internal static class KnownRestorers
 {
     private static readonly Dictionary<string, (string Assembly, string Type)> ByKind = new(StringComparer.Ordinal)
     {
+        [ActivationRestorer.Kind] = ("MLNet.Gelu", "MLNet.Gelu.Persistence.ActivationRestorer"),
         [MlpRestorer.Kind] = ("MLNet.Gelu", "MLNet.Gelu.Persistence.MlpRestorer"),
         ["BertScoring"] = ("MLNet.Gelu.Bert", "MLNet.Gelu.Bert.BertScoringArchive"),
     };

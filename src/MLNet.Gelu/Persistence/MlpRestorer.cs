@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
@@ -6,43 +8,48 @@ using Microsoft.ML.Trainers;
 namespace MLNet.Gelu.Persistence;
 
 /// <summary>
-/// Archives an MLP prediction transformer beside its ONNX stand-in (its parameters and what it reads), and swaps the
+/// Archives an MLP prediction transformer beside its ONNX stand-in (its parameters as an entry, what it reads as JSON state), and swaps the
 /// stand-in that ML.NET loaded back for the native transformer, reusing the loaded ML.NET head (which carries the
 /// label's key values).
 /// </summary>
 internal sealed class MlpRestorer : ITransformerRestorer
 {
     internal const string Kind = "Mlp";
-    private const string DescriptionEntry = "mlp.json";
+    /// <summary>Where 0.1.0 kept the JSON state that the manifest now records.</summary>
+    private const string LegacyDescriptionEntry = "mlp.json";
     private const string ParametersEntry = "parameters.bin";
 
-    internal static void Write(MlpScorer scorer, bool binary, ZipArchive archive, string folder)
+    internal static JsonObject Archive(MlpScorer scorer, bool binary, ZipArchive archive, string folder)
     {
-        ArchiveEntries.WriteJson(archive, folder + DescriptionEntry, new Description { Binary = binary, FeatureColumn = scorer.FeatureColumnName });
-        using var parameters = archive.CreateEntry(folder + ParametersEntry, CompressionLevel.Optimal).Open();
-        scorer.Model.WriteTo(parameters);
+        using (var parameters = archive.CreateEntry(folder + ParametersEntry, CompressionLevel.Optimal).Open())
+        {
+            scorer.Model.WriteTo(parameters);
+        }
+
+        return JsonSerializer.SerializeToNode(new Description { Binary = binary, FeatureColumn = scorer.FeatureColumnName }, ArchiveEntries.Json)!.AsObject();
     }
 
-    public ITransformer Restore(ITransformer surrogate, ZipArchive archive, string folder, string source)
+    public ITransformer Restore(ITransformer surrogate, ArchivedComponent component)
     {
+        string source = component.Source;
         var head = MlpSurrogate.HeadOf(surrogate) ?? throw new InvalidDataException(
-            $"The manifest of {source} records an MLP transformer in '{folder}', but the model holds {surrogate.GetType().Name} there. " +
+            $"The manifest of {source} records an MLP transformer at position {component.Where}, but the model holds {surrogate.GetType().Name} there. " +
             "The file was changed after saving; load it with plain mlContext.Model.Load.");
-        var description = ArchiveEntries.ReadJson<Description>(archive, folder + DescriptionEntry, source);
-        var parameters = ReadParameters(archive, folder + ParametersEntry, source);
+        var description = component.ReadState<Description>(LegacyDescriptionEntry);
+        var parameters = ReadParameters(component);
         bool multiclassHead = head is MulticlassPredictionTransformer<MaximumEntropyModelParameters>;
         if (description.Binary != (parameters.ClassCount == 2 && !multiclassHead))
         {
-            throw new InvalidDataException($"The MLP in '{folder}' of {source} does not match its recorded kind; load it with plain mlContext.Model.Load.");
+            throw new InvalidDataException($"The MLP at position {component.Where} of {source} does not match its recorded kind; load it with plain mlContext.Model.Load.");
         }
 
         var scorer = new MlpScorer(parameters, description.FeatureColumn, head, surrogate);
         return description.Binary ? new MlpBinaryPredictionTransformer(scorer) : new MlpMulticlassPredictionTransformer(scorer);
     }
 
-    private static MlpModelParameters ReadParameters(ZipArchive archive, string name, string source)
+    private static MlpModelParameters ReadParameters(ArchivedComponent component)
     {
-        using var stream = ArchiveEntries.Open(archive, name, source);
+        using var stream = component.Open(ParametersEntry);
         using var copy = new MemoryStream();
         stream.CopyTo(copy); // the parameter reader seeks
         copy.Position = 0;

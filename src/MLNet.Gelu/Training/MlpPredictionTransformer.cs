@@ -60,7 +60,5 @@ public abstract class MlpPredictionTransformer : ISingleFeaturePredictionTransfo
 
     string IArchivedTransformer.Kind => MlpRestorer.Kind;
 
-    Type IArchivedTransformer.RestorerType => typeof(MlpRestorer);
-
-    void IArchivedTransformer.WriteTo(ZipArchive archive, string folder) => MlpRestorer.Write(_scorer, IsBinary, archive, folder);
+    System.Text.Json.Nodes.JsonObject IArchivedTransformer.Archive(ZipArchive archive, string folder) => MlpRestorer.Archive(_scorer, IsBinary, archive, folder);
 }

@@ -26,7 +26,7 @@ namespace MLNet.Gelu;
 /// restores this transformer (bit-identical outputs).
 /// </para>
 /// </remarks>
-public sealed class ActivationTransformer : ITransformer
+public sealed class ActivationTransformer : IArchivedTransformer
 {
     private readonly InputOutputColumnPair[] _columns;
     private readonly bool[] _inputIsVector;
@@ -52,6 +52,8 @@ public sealed class ActivationTransformer : ITransformer
 
     /// <summary>Whether each input column was a vector (<see langword="true"/>) or a scalar when the transformer was fitted.</summary>
     internal IReadOnlyList<bool> InputIsVector => _inputIsVector;
+
+    string IArchivedTransformer.Kind => ActivationRestorer.Kind;
 
     /// <summary>The built-in transformer this one is saved as.</summary>
     internal ITransformer Surrogate { get; }
@@ -87,4 +89,6 @@ public sealed class ActivationTransformer : ITransformer
         ArgumentNullException.ThrowIfNull(inputSchema);
         return ActivationColumnMapper.Bind(inputSchema, Activation, _columns);
     }
+
+    System.Text.Json.Nodes.JsonObject IArchivedTransformer.Archive(System.IO.Compression.ZipArchive archive, string folder) => ActivationRestorer.Archive(this);
 }

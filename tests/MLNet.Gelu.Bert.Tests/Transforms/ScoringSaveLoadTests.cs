@@ -79,11 +79,11 @@ public partial class ScoringSaveLoadTests
     [InlineData("System.Diagnostics.Process, System.Diagnostics.Process")]
     public void The_restorer_comes_from_the_kind_never_from_the_type_name_in_the_file(string recordedRestorer)
     {
-        // 0.1.0 recorded its namespace-qualified restorer; a crafted file may record any type. Neither is looked up.
+        // 0.1.0 recorded a namespace-qualified restorer per component; a crafted file may name any type. None is looked up.
         var ml = new MLContext(seed: 1);
         using var stream = new MemoryStream();
         ml.Model.SaveWithActivations(Scoring.SmallWindow, Data.Schema, stream);
-        RewriteManifest(stream, json => RestorerField().Replace(json, $"\"restorer\": \"{recordedRestorer}\""));
+        RewriteManifest(stream, json => KindField().Replace(json, $"\"kind\": \"BertScoring\", \"restorer\": \"{recordedRestorer}\"", 1));
 
         using var restored = Assert.IsType<BertScoringTransformer>(ml.Model.LoadWithActivations(stream, out _));
         Assert.Equal(5, restored.Options.WindowSize);
@@ -122,8 +122,8 @@ public partial class ScoringSaveLoadTests
         model.Position = 0;
     }
 
-    [GeneratedRegex("\"restorer\":\\s*\"[^\"]*\"", RegexOptions.IgnoreCase)]
-    private static partial Regex RestorerField();
+    [GeneratedRegex("\"kind\":\\s*\"BertScoring\"")]
+    private static partial Regex KindField();
 
     [Fact]
     public void A_chain_with_an_activation_transform_and_an_activation_rewrite_round_trips_through_a_file()
