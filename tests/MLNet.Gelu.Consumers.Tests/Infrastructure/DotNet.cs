@@ -7,7 +7,7 @@ namespace MLNet.Gelu.Consumers.Tests.Infrastructure;
 internal static class DotNet
 {
     /// <summary>A hang guard, not a performance limit.</summary>
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
     public sealed record Result(int ExitCode, string Output, string CommandLine)
     {
