@@ -13,8 +13,11 @@ namespace MLNet.Gelu.Persistence;
 /// </summary>
 internal static class ArchiveEntries
 {
-    /// <summary>The largest entry this library reads (a BERT model's ONNX file is the largest it writes).</summary>
+    /// <summary>The largest entry this library reads (a BERT model's ONNX file is the largest it writes; protobuf caps it at 2 GiB).</summary>
     internal const long MaxEntryBytes = 2L << 30;
+
+    /// <summary>The largest JSON entry this library reads (its own are a few kilobytes).</summary>
+    internal const long MaxJsonBytes = 64L << 20;
 
     /// <summary>The one serializer configuration of every JSON entry.</summary>
     public static JsonSerializerOptions Json { get; } = Configure(new DefaultJsonTypeInfoResolver());
@@ -54,7 +57,7 @@ internal static class ArchiveEntries
     public static T ReadJson<T>(ZipArchive archive, string name, string source, JsonSerializerOptions? options = null) =>
         Parse(name, source, () =>
         {
-            using var stream = Open(archive, name, source);
+            using var stream = Open(archive, name, source, MaxJsonBytes);
             return JsonSerializer.Deserialize<T>(stream, options ?? Json);
         });
 
@@ -63,7 +66,7 @@ internal static class ArchiveEntries
     public static JsonObject ReadObject(ZipArchive archive, string name, string source) =>
         Parse(name, source, () =>
         {
-            using var stream = Open(archive, name, source);
+            using var stream = Open(archive, name, source, MaxJsonBytes);
             return JsonNode.Parse(stream) as JsonObject;
         });
 
@@ -79,14 +82,15 @@ internal static class ArchiveEntries
     }
 
     /// <summary>Opens the entry <paramref name="name"/> for reading.</summary>
-    /// <exception cref="InvalidDataException">The entry is missing, or larger than <see cref="MaxEntryBytes"/>.</exception>
-    public static Stream Open(ZipArchive archive, string name, string source)
+    /// <exception cref="InvalidDataException">The entry is missing, or larger than <paramref name="limit"/> (default
+    /// <see cref="MaxEntryBytes"/>): a zip bomb fails here, before anything is inflated.</exception>
+    public static Stream Open(ZipArchive archive, string name, string source, long limit = MaxEntryBytes)
     {
         var entry = archive.GetEntry(name)
             ?? throw new InvalidDataException($"{source} lacks the entry '{name}' that its manifest promises; the file was changed after saving.");
-        if (entry.Length > MaxEntryBytes)
+        if (entry.Length > limit)
         {
-            throw new InvalidDataException($"The entry '{name}' of {source} holds {entry.Length:N0} bytes, more than the {MaxEntryBytes:N0} this library reads.");
+            throw new InvalidDataException($"The entry '{name}' of {source} holds {entry.Length} bytes, more than the {limit} this library reads there; the file is not one it wrote.");
         }
 
         return entry.Open();
