@@ -54,7 +54,10 @@ public sealed partial class MlpModelParameters
     /// <summary>Class probabilities of one row.</summary>
     /// <param name="features">The row, <see cref="InputCount"/> values.</param>
     /// <param name="probabilities">Receives <see cref="ClassCount"/> probabilities summing to 1.</param>
-    /// <exception cref="ArgumentException"><paramref name="features"/> does not hold <see cref="InputCount"/> values, or <paramref name="probabilities"/> is shorter than <see cref="ClassCount"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="features"/> does not hold <see cref="InputCount"/> values, or <paramref name="probabilities"/> is
+    /// shorter than <see cref="ClassCount"/>.
+    /// </exception>
     public void Predict(ReadOnlySpan<float> features, Span<float> probabilities)
     {
         if (features.Length != InputCount)
