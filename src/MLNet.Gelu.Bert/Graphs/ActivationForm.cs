@@ -6,7 +6,10 @@ public enum ActivationForm
     /// <summary>Standard ops around <c>Erf</c>: <c>½·x·(1 + erf(x/√2))</c> in any arrangement (PyTorch, Keras, TensorFlow exports).</summary>
     ErfOps = 0,
 
-    /// <summary>Standard ops around <c>Tanh</c>: <c>½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))</c> in any arrangement (Hugging Face <c>gelu_new</c>, OpenAI/Megatron, torch export below opset 20).</summary>
+    /// <summary>
+    /// Standard ops around <c>Tanh</c>: <c>½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))</c> in any arrangement
+    /// (Hugging Face <c>gelu_new</c>, OpenAI/Megatron, torch export below opset 20).
+    /// </summary>
     TanhOps = 1,
 
     /// <summary>Standard ops around <c>Sigmoid</c>: <c>x·σ(α·x)</c> (α = 1.702: sigmoid GELU; α = 1: SiLU).</summary>

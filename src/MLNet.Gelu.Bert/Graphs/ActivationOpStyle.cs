@@ -19,6 +19,10 @@ public enum ActivationOpStyle
     /// <summary>Only standard operators available at the model's own opset (the shapes ONNX Runtime's optimizer fuses).</summary>
     StandardOps = 1,
 
-    /// <summary>The ONNX <c>Gelu</c> operator for GELU targets; when one is written and the default-domain opset is below 20 (but at least 11), raises it to 20 and converts the operators whose signature changed (<c>ReduceMean</c> axes, <c>Unsqueeze</c>, <c>Softmax</c> before 13, ...).</summary>
+    /// <summary>
+    /// The ONNX <c>Gelu</c> operator for GELU targets; when one is written and the default-domain opset is below 20
+    /// (but at least 11), raises it to 20 and converts the operators whose signature changed (<c>ReduceMean</c> axes,
+    /// <c>Unsqueeze</c>, <c>Softmax</c> before 13, ...).
+    /// </summary>
     Onnx20 = 2,
 }

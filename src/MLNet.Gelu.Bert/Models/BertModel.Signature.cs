@@ -105,7 +105,8 @@ public sealed partial class BertModel
         if (output.ElementType != OnnxTensorInfo.Float || output.Dimensions.Length is 1 or > 3)
         {
             throw new BertModelException(name, BertModelProblem.ModelOutputMissing,
-                $"the output {output} cannot be pooled: it must be float [batch, sequence, hidden] or [batch, hidden]. Outputs: {Describe(signature.Outputs)}; choose one with BertModelSettings.OutputName.");
+                $"the output {output} cannot be pooled: it must be float [batch, sequence, hidden] or [batch, hidden]. " +
+                $"Outputs: {Describe(signature.Outputs)}; choose one with BertModelSettings.OutputName.");
         }
 
         return output;

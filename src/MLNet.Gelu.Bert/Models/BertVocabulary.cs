@@ -72,7 +72,8 @@ internal sealed class BertVocabulary
         if (missing.Length > 0)
         {
             throw new BertModelException(source, BertModelProblem.VocabularySpecialTokenMissing,
-                $"the vocabulary ({count} lines) lacks {string.Join(", ", missing)}. A BERT vocab.txt holds [CLS], [SEP], [PAD] and [UNK]; check that this is the model's vocab.txt and not another tokenizer's file.");
+                $"the vocabulary ({count} lines) lacks {string.Join(", ", missing)}. A BERT vocab.txt holds [CLS], [SEP], [PAD] " +
+                "and [UNK]; check that this is the model's vocab.txt and not another tokenizer's file.");
         }
 
         return new BertVocabulary(tokens, text);

@@ -10,7 +10,8 @@ public static partial class Activations
     /// <remarks>The span is cut into chunks of 65,536 elements run by <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/>;
     /// spans shorter than two chunks, or <see cref="ParallelOptions.MaxDegreeOfParallelism"/> = 1, run on the calling thread.
     /// The calling thread takes chunks too, so the speed-up follows the cores that are free: with none free the call runs at
-    /// single-thread speed (a few percent slower), with all free the kernels scale until memory bandwidth limits them.
+    /// about single-thread speed, with all free the kernels scale until memory bandwidth limits them (measurements:
+    /// docs/benchmarks.md in the repository).
     /// Formulas, special values and error bounds are listed on <see cref="Activations"/>.</remarks>
     /// <param name="activation">The activation to apply.</param>
     /// <param name="x">The input values.</param>

@@ -4,7 +4,13 @@ using static MLNet.Gelu.VectorMath;
 
 namespace MLNet.Gelu;
 
-/// <summary>Exact GELU, <c>x·Φ(x)</c>: with v = x·Q(|x|) from <see cref="NormalTail"/> (x joining before the Gaussian factor), <c>x ≤ 0 ? v : x − v</c>; |x| is clamped to 15 (beyond it GELU(x) is x or −0) and |x| under 2^-100 (±0 and subnormals included) gives x/2, rounded once. v is formed scaled by 2^64 and scaled back last, so that subnormal results are rounded once; a vector whose every |x| lies in [2^-100, 12) needs neither the clamp nor the scaling, and skipping them there changes no rounding (every value stays normal), so all paths agree bit for bit.</summary>
+/// <summary>
+/// Exact GELU, <c>x·Φ(x)</c>: with v = x·Q(|x|) from <see cref="NormalTail"/> (x joining before the Gaussian factor),
+/// <c>x ≤ 0 ? v : x − v</c>; |x| is clamped to 15 (beyond it GELU(x) is x or −0) and |x| under 2^-100 (±0 and subnormals
+/// included) gives x/2, rounded once. v is formed scaled by 2^64 and scaled back last, so that subnormal results are
+/// rounded once; a vector whose every |x| lies in [2^-100, 12) needs neither the clamp nor the scaling, and skipping them
+/// there changes no rounding (every value stays normal), so all paths agree bit for bit.
+/// </summary>
 internal readonly struct GeluOperator : IActivationOperator
 {
     private const float Tiny = 7.888609052210118e-31f; // 2^-100
@@ -85,7 +91,10 @@ internal readonly struct GeluOperator : IActivationOperator
     }
 }
 
-/// <summary>Derivative of exact GELU, <c>Φ(x) + x·φ(x)</c>: with D = Q(|x|) − |x|·φ(x), <c>x &lt; 0 ? D : 1 − D</c>; near its root <see cref="GeluRoot"/> through <see cref="RootExpansion"/>.</summary>
+/// <summary>
+/// Derivative of exact GELU, <c>Φ(x) + x·φ(x)</c>: with D = Q(|x|) − |x|·φ(x), <c>x &lt; 0 ? D : 1 − D</c>; near its root
+/// <see cref="GeluRoot"/> through <see cref="RootExpansion"/>.
+/// </summary>
 internal readonly struct GeluDerivativeOperator : IActivationOperator
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

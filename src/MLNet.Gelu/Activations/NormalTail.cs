@@ -47,11 +47,17 @@ internal static class NormalTail
     /// <summary>Below this a the Gaussian factor e^(−a²/2) and Q(a) stay normal floats (Q(12) = 1.8e-33), so callers may skip the 2^64 scaling (see <see cref="GeluOperator"/>).</summary>
     internal const float UnscaledLimit = 12f;
 
-    /// <summary>Rounding constant with exponent bias 0: the scale Evaluate returns is then n·2^23 as integer bits, to add to the exponent field of a normal result (<see cref="CombineExponent(Vector512{float}, Vector512{float}, Vector512{float}, Vector512{float})"/>).</summary>
+    /// <summary>
+    /// Rounding constant with exponent bias 0: the scale Evaluate returns is then n·2^23 as integer bits, to add to the
+    /// exponent field of a normal result
+    /// (<see cref="CombineExponent(Vector512{float}, Vector512{float}, Vector512{float}, Vector512{float})"/>).
+    /// </summary>
     internal const float RoundToExponent = 12582912f;
 
     /// <summary>
-    /// For a in [0, <see cref="Limit"/>]: <paramref name="ratio"/> = m·t·P(t), formed as m·(t·P(t)) (m/d instead was 0.2e-7 more accurate but slower: a second division costs more than a multiply here) and e^(−a²/2)·2^64 = (1 + u·core)·scale64 (u = 2r, core = ½·ExpCore(r)),
+    /// For a in [0, <see cref="Limit"/>]: <paramref name="ratio"/> = m·t·P(t), formed as m·(t·P(t)) (m/d instead was
+    /// 0.2e-7 more accurate but slower: a second division costs more than a multiply here) and
+    /// e^(−a²/2)·2^64 = (1 + u·core)·scale64 (u = 2r, core = ½·ExpCore(r)),
     /// so that m·Q(a)·2^64 = <see cref="Combine(float, float, float, float)"/>(ratio, core, u, scale64).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -76,15 +82,23 @@ internal static class NormalTail
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float Combine(float m, float core, float u, float scale64) => Fma(m * core, u, m) * scale64;
 
-    /// <summary>As the scalar form; <paramref name="roundToScale"/> is <see cref="VectorMath.RoundToScale64"/> (scale 2^(n+64)) or, when every a is under <see cref="UnscaledLimit"/>, <see cref="RoundToExponent"/> (scale n·2^23 as integer bits).</summary>
+    /// <summary>
+    /// As the scalar form; <paramref name="roundToScale"/> is <see cref="VectorMath.RoundToScale64"/> (scale 2^(n+64)) or,
+    /// when every a is under <see cref="UnscaledLimit"/>, <see cref="RoundToExponent"/> (scale n·2^23 as integer bits).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Evaluate(Vector128<float> a, Vector128<float> m, float roundToScale, out Vector128<float> ratio, out Vector128<float> core, out Vector128<float> u, out Vector128<float> scale)
+    internal static void Evaluate(
+        Vector128<float> a, Vector128<float> m, float roundToScale,
+        out Vector128<float> ratio, out Vector128<float> core, out Vector128<float> u, out Vector128<float> scale)
     {
         var k = Vector128.Create(K);
         var one = Vector128<float>.One;
         var d = Fma(a, k, one);
         var t = one / d;
-        var p = Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(Vector128.Create(P9), t, Vector128.Create(P8)), t, Vector128.Create(P7)), t, Vector128.Create(P6)), t, Vector128.Create(P5)), t, Vector128.Create(P4)), t, Vector128.Create(P3)), t, Vector128.Create(P2)), t, Vector128.Create(P1)), t, Vector128.Create(P0));
+        var p = Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(
+            Vector128.Create(P9), t, Vector128.Create(P8)), t, Vector128.Create(P7)), t, Vector128.Create(P6)), t,
+            Vector128.Create(P5)), t, Vector128.Create(P4)), t, Vector128.Create(P3)), t,
+            Vector128.Create(P2)), t, Vector128.Create(P1)), t, Vector128.Create(P0));
         ratio = m * (t * p);
         var hi = a * a;
         var lo = Fma(a, a, -hi);
@@ -101,19 +115,31 @@ internal static class NormalTail
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector128<float> Combine(Vector128<float> m, Vector128<float> core, Vector128<float> u, Vector128<float> scale) => Fma(m * core, u, m) * scale;
 
-    /// <summary>m·e^(−a²/2) from a scale made with <see cref="RoundToExponent"/>, adding n to the exponent field (one integer add instead of a multiply); exact where every result is a normal float.</summary>
+    /// <summary>
+    /// m·e^(−a²/2) from a scale made with <see cref="RoundToExponent"/>, adding n to the exponent field (one integer add
+    /// instead of a multiply); exact where every result is a normal float.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector128<float> CombineExponent(Vector128<float> m, Vector128<float> core, Vector128<float> u, Vector128<float> exponent) => (Fma(m * core, u, m).AsInt32() + exponent.AsInt32()).AsSingle();
+    internal static Vector128<float> CombineExponent(Vector128<float> m, Vector128<float> core, Vector128<float> u, Vector128<float> exponent)
+        => (Fma(m * core, u, m).AsInt32() + exponent.AsInt32()).AsSingle();
 
-    /// <summary>As the scalar form; <paramref name="roundToScale"/> is <see cref="VectorMath.RoundToScale64"/> (scale 2^(n+64)) or, when every a is under <see cref="UnscaledLimit"/>, <see cref="RoundToExponent"/> (scale n·2^23 as integer bits).</summary>
+    /// <summary>
+    /// As the scalar form; <paramref name="roundToScale"/> is <see cref="VectorMath.RoundToScale64"/> (scale 2^(n+64)) or,
+    /// when every a is under <see cref="UnscaledLimit"/>, <see cref="RoundToExponent"/> (scale n·2^23 as integer bits).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Evaluate(Vector256<float> a, Vector256<float> m, float roundToScale, out Vector256<float> ratio, out Vector256<float> core, out Vector256<float> u, out Vector256<float> scale)
+    internal static void Evaluate(
+        Vector256<float> a, Vector256<float> m, float roundToScale,
+        out Vector256<float> ratio, out Vector256<float> core, out Vector256<float> u, out Vector256<float> scale)
     {
         var k = Vector256.Create(K);
         var one = Vector256<float>.One;
         var d = Fma(a, k, one);
         var t = one / d;
-        var p = Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(Vector256.Create(P9), t, Vector256.Create(P8)), t, Vector256.Create(P7)), t, Vector256.Create(P6)), t, Vector256.Create(P5)), t, Vector256.Create(P4)), t, Vector256.Create(P3)), t, Vector256.Create(P2)), t, Vector256.Create(P1)), t, Vector256.Create(P0));
+        var p = Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(
+            Vector256.Create(P9), t, Vector256.Create(P8)), t, Vector256.Create(P7)), t, Vector256.Create(P6)), t,
+            Vector256.Create(P5)), t, Vector256.Create(P4)), t, Vector256.Create(P3)), t,
+            Vector256.Create(P2)), t, Vector256.Create(P1)), t, Vector256.Create(P0));
         ratio = m * (t * p);
         var hi = a * a;
         var lo = Fma(a, a, -hi);
@@ -130,19 +156,31 @@ internal static class NormalTail
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<float> Combine(Vector256<float> m, Vector256<float> core, Vector256<float> u, Vector256<float> scale) => Fma(m * core, u, m) * scale;
 
-    /// <summary>m·e^(−a²/2) from a scale made with <see cref="RoundToExponent"/>, adding n to the exponent field (one integer add instead of a multiply); exact where every result is a normal float.</summary>
+    /// <summary>
+    /// m·e^(−a²/2) from a scale made with <see cref="RoundToExponent"/>, adding n to the exponent field (one integer add
+    /// instead of a multiply); exact where every result is a normal float.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<float> CombineExponent(Vector256<float> m, Vector256<float> core, Vector256<float> u, Vector256<float> exponent) => (Fma(m * core, u, m).AsInt32() + exponent.AsInt32()).AsSingle();
+    internal static Vector256<float> CombineExponent(Vector256<float> m, Vector256<float> core, Vector256<float> u, Vector256<float> exponent)
+        => (Fma(m * core, u, m).AsInt32() + exponent.AsInt32()).AsSingle();
 
-    /// <summary>As the scalar form; <paramref name="roundToScale"/> is <see cref="VectorMath.RoundToScale64"/> (scale 2^(n+64)) or, when every a is under <see cref="UnscaledLimit"/>, <see cref="RoundToExponent"/> (scale n·2^23 as integer bits).</summary>
+    /// <summary>
+    /// As the scalar form; <paramref name="roundToScale"/> is <see cref="VectorMath.RoundToScale64"/> (scale 2^(n+64)) or,
+    /// when every a is under <see cref="UnscaledLimit"/>, <see cref="RoundToExponent"/> (scale n·2^23 as integer bits).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Evaluate(Vector512<float> a, Vector512<float> m, float roundToScale, out Vector512<float> ratio, out Vector512<float> core, out Vector512<float> u, out Vector512<float> scale)
+    internal static void Evaluate(
+        Vector512<float> a, Vector512<float> m, float roundToScale,
+        out Vector512<float> ratio, out Vector512<float> core, out Vector512<float> u, out Vector512<float> scale)
     {
         var k = Vector512.Create(K);
         var one = Vector512<float>.One;
         var d = Fma(a, k, one);
         var t = one / d;
-        var p = Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(Vector512.Create(P9), t, Vector512.Create(P8)), t, Vector512.Create(P7)), t, Vector512.Create(P6)), t, Vector512.Create(P5)), t, Vector512.Create(P4)), t, Vector512.Create(P3)), t, Vector512.Create(P2)), t, Vector512.Create(P1)), t, Vector512.Create(P0));
+        var p = Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(
+            Vector512.Create(P9), t, Vector512.Create(P8)), t, Vector512.Create(P7)), t, Vector512.Create(P6)), t,
+            Vector512.Create(P5)), t, Vector512.Create(P4)), t, Vector512.Create(P3)), t,
+            Vector512.Create(P2)), t, Vector512.Create(P1)), t, Vector512.Create(P0));
         ratio = m * (t * p);
         var hi = a * a;
         var lo = Fma(a, a, -hi);
@@ -159,7 +197,11 @@ internal static class NormalTail
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector512<float> Combine(Vector512<float> m, Vector512<float> core, Vector512<float> u, Vector512<float> scale) => Fma(m * core, u, m) * scale;
 
-    /// <summary>m·e^(−a²/2) from a scale made with <see cref="RoundToExponent"/>, adding n to the exponent field (one integer add instead of a multiply); exact where every result is a normal float.</summary>
+    /// <summary>
+    /// m·e^(−a²/2) from a scale made with <see cref="RoundToExponent"/>, adding n to the exponent field (one integer add
+    /// instead of a multiply); exact where every result is a normal float.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector512<float> CombineExponent(Vector512<float> m, Vector512<float> core, Vector512<float> u, Vector512<float> exponent) => (Fma(m * core, u, m).AsInt32() + exponent.AsInt32()).AsSingle();
+    internal static Vector512<float> CombineExponent(Vector512<float> m, Vector512<float> core, Vector512<float> u, Vector512<float> exponent)
+        => (Fma(m * core, u, m).AsInt32() + exponent.AsInt32()).AsSingle();
 }

@@ -11,5 +11,7 @@ internal static class UnloadableMapping
 {
     /// <summary>Throws, naming the contract (and so the loader).</summary>
     internal static void Throw<TSource, TDestination>(TSource source, TDestination destination) =>
-        throw new InvalidOperationException($"This is the saved stand-in of a transformer whose state is stored beside it: {typeof(TDestination).DeclaringType?.Name ?? typeof(TDestination).Name}. Load the model with mlContext.Model.LoadWithActivations.");
+        throw new InvalidOperationException(
+            "This is the saved stand-in of a transformer whose state is stored beside it: " +
+            $"{typeof(TDestination).DeclaringType?.Name ?? typeof(TDestination).Name}. Load the model with mlContext.Model.LoadWithActivations.");
 }

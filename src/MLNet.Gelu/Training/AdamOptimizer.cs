@@ -14,15 +14,15 @@ namespace MLNet.Gelu;
 /// </summary>
 internal sealed class AdamOptimizer
 {
-    private readonly float[][] parameters;
-    private readonly float[][] gradients;
-    private readonly float[][] firstMoments;
-    private readonly float[][] secondMoments;
-    private readonly double beta1;
-    private readonly double beta2;
-    private readonly double epsilon;
-    private readonly double weightDecay;
-    private long step;
+    private readonly float[][] _parameters;
+    private readonly float[][] _gradients;
+    private readonly float[][] _firstMoments;
+    private readonly float[][] _secondMoments;
+    private readonly double _beta1;
+    private readonly double _beta2;
+    private readonly double _epsilon;
+    private readonly double _weightDecay;
+    private long _step;
 
     /// <param name="parameters">The arrays updated in place.</param>
     /// <param name="gradients">Their gradients, same shapes, filled before each <see cref="Step"/>.</param>
@@ -32,36 +32,36 @@ internal sealed class AdamOptimizer
     /// <param name="weightDecay">Coupled L2 penalty λ, non-negative.</param>
     public AdamOptimizer(float[][] parameters, float[][] gradients, double beta1, double beta2, double epsilon, double weightDecay)
     {
-        this.parameters = parameters;
-        this.gradients = gradients;
-        this.beta1 = beta1;
-        this.beta2 = beta2;
-        this.epsilon = epsilon;
-        this.weightDecay = weightDecay;
-        firstMoments = parameters.Select(p => new float[p.Length]).ToArray();
-        secondMoments = parameters.Select(p => new float[p.Length]).ToArray();
+        _parameters = parameters;
+        _gradients = gradients;
+        _beta1 = beta1;
+        _beta2 = beta2;
+        _epsilon = epsilon;
+        _weightDecay = weightDecay;
+        _firstMoments = parameters.Select(p => new float[p.Length]).ToArray();
+        _secondMoments = parameters.Select(p => new float[p.Length]).ToArray();
     }
 
     /// <summary>Steps taken so far (t).</summary>
-    public long StepCount => step;
+    public long StepCount => _step;
 
     /// <summary>One update of every parameter with step size <paramref name="learningRate"/> (α, after the schedule).</summary>
     public void Step(double learningRate)
     {
-        step++;
-        double correction1 = 1 - Math.Pow(beta1, step);
-        double correction2 = 1 - Math.Pow(beta2, step);
+        _step++;
+        double correction1 = 1 - Math.Pow(_beta1, _step);
+        double correction2 = 1 - Math.Pow(_beta2, _step);
         float stepSize = (float)(learningRate / correction1);
         float inverseRootCorrection2 = (float)(1 / Math.Sqrt(correction2));
-        float b1 = (float)beta1, oneMinusB1 = (float)(1 - beta1);
-        float b2 = (float)beta2, oneMinusB2 = (float)(1 - beta2);
-        float eps = (float)epsilon, decay = (float)weightDecay;
-        for (int a = 0; a < parameters.Length; a++)
+        float b1 = (float)_beta1, oneMinusB1 = (float)(1 - _beta1);
+        float b2 = (float)_beta2, oneMinusB2 = (float)(1 - _beta2);
+        float eps = (float)_epsilon, decay = (float)_weightDecay;
+        for (int a = 0; a < _parameters.Length; a++)
         {
-            Span<float> theta = parameters[a];
-            ReadOnlySpan<float> grad = gradients[a];
-            Span<float> m = firstMoments[a];
-            Span<float> v = secondMoments[a];
+            Span<float> theta = _parameters[a];
+            ReadOnlySpan<float> grad = _gradients[a];
+            Span<float> m = _firstMoments[a];
+            Span<float> v = _secondMoments[a];
             int i = 0;
             if (Vector256.IsHardwareAccelerated)
             {

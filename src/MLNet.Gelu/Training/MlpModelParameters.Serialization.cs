@@ -25,15 +25,15 @@ public sealed partial class MlpModelParameters
         writer.Write(FormatVersion);
         writer.Write((int)Activation);
         writer.Write(LayerCount);
-        foreach (int size in layers.Sizes)
+        foreach (int size in _layers.Sizes)
         {
             writer.Write(size);
         }
 
         for (int l = 0; l < LayerCount; l++)
         {
-            WriteFloats(writer, layers.Weights[l]);
-            WriteFloats(writer, layers.Biases[l]);
+            WriteFloats(writer, _layers.Weights[l]);
+            WriteFloats(writer, _layers.Biases[l]);
         }
 
         writer.Write(EndMarker);

@@ -14,47 +14,50 @@ namespace MLNet.Gelu;
 /// </remarks>
 public sealed partial class MlpModelParameters
 {
-    private readonly MlpLayers layers;
+    private readonly MlpLayers _layers;
 
     internal MlpModelParameters(MlpLayers layers)
     {
-        this.layers = layers;
+        _layers = layers;
         HiddenLayerSizes = layers.Sizes[1..^1];
     }
 
     /// <summary>Length of the feature vector the model reads.</summary>
-    public int InputCount => layers.InputCount;
+    public int InputCount => _layers.InputCount;
 
     /// <summary>Number of classes (length of the probability vector), at least 2.</summary>
-    public int ClassCount => layers.OutputCount;
+    public int ClassCount => _layers.OutputCount;
 
     /// <summary>Activation of the hidden layers.</summary>
-    public Activation Activation => layers.Activation;
+    public Activation Activation => _layers.Activation;
 
     /// <summary>Width of each hidden layer, input side first; empty for a linear softmax model.</summary>
     public IReadOnlyList<int> HiddenLayerSizes { get; }
 
     /// <summary>Number of weight layers (hidden layers + 1).</summary>
-    public int LayerCount => layers.LayerCount;
+    public int LayerCount => _layers.LayerCount;
 
-    internal MlpLayers Layers => layers;
+    internal MlpLayers Layers => _layers;
 
     /// <summary>The weights of layer <paramref name="layer"/> (0 = next to the input), <c>outputs × inputs</c>, row-major.</summary>
     /// <param name="layer">The layer index, in [0, <see cref="LayerCount"/>).</param>
     /// <returns>A read-only view of the weights.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="layer"/> is outside [0, <see cref="LayerCount"/>).</exception>
-    public ReadOnlyMemory<float> GetWeights(int layer) => layers.Weights[CheckLayer(layer)];
+    public ReadOnlyMemory<float> GetWeights(int layer) => _layers.Weights[CheckLayer(layer)];
 
     /// <summary>The biases of layer <paramref name="layer"/>, one per output unit.</summary>
     /// <param name="layer">The layer index, in [0, <see cref="LayerCount"/>).</param>
     /// <returns>A read-only view of the biases.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="layer"/> is outside [0, <see cref="LayerCount"/>).</exception>
-    public ReadOnlyMemory<float> GetBiases(int layer) => layers.Biases[CheckLayer(layer)];
+    public ReadOnlyMemory<float> GetBiases(int layer) => _layers.Biases[CheckLayer(layer)];
 
     /// <summary>Class probabilities of one row.</summary>
     /// <param name="features">The row, <see cref="InputCount"/> values.</param>
     /// <param name="probabilities">Receives <see cref="ClassCount"/> probabilities summing to 1.</param>
-    /// <exception cref="ArgumentException"><paramref name="features"/> does not hold <see cref="InputCount"/> values, or <paramref name="probabilities"/> is shorter than <see cref="ClassCount"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="features"/> does not hold <see cref="InputCount"/> values, or <paramref name="probabilities"/> is
+    /// shorter than <see cref="ClassCount"/>.
+    /// </exception>
     public void Predict(ReadOnlySpan<float> features, Span<float> probabilities)
     {
         if (features.Length != InputCount)
@@ -92,26 +95,26 @@ public sealed partial class MlpModelParameters
     /// <summary>Logits of one row (matrix-vector products, no allocation beyond pooled scratch).</summary>
     internal void ComputeLogits(ReadOnlySpan<float> features, Span<float> logits)
     {
-        int widest = layers.MaxWidth;
+        int widest = _layers.MaxWidth;
         float[] a = ArrayPool<float>.Shared.Rent(widest);
         float[] b = ArrayPool<float>.Shared.Rent(widest);
         try
         {
             ReadOnlySpan<float> input = features;
-            for (int l = 0; l < layers.LayerCount; l++)
+            for (int l = 0; l < _layers.LayerCount; l++)
             {
-                int inputs = layers.Sizes[l], outputs = layers.Sizes[l + 1];
-                bool last = l == layers.LayerCount - 1;
+                int inputs = _layers.Sizes[l], outputs = _layers.Sizes[l + 1];
+                bool last = l == _layers.LayerCount - 1;
                 Span<float> z = last ? logits.Slice(0, outputs) : a.AsSpan(0, outputs);
-                ReadOnlySpan<float> w = layers.Weights[l];
+                ReadOnlySpan<float> w = _layers.Weights[l];
                 for (int o = 0; o < outputs; o++)
                 {
-                    z[o] = TensorPrimitives.Dot(w.Slice(o * inputs, inputs), input) + layers.Biases[l][o];
+                    z[o] = TensorPrimitives.Dot(w.Slice(o * inputs, inputs), input) + _layers.Biases[l][o];
                 }
 
                 if (!last)
                 {
-                    Activations.Apply(layers.Activation, z, z);
+                    Activations.Apply(_layers.Activation, z, z);
                     input = z;
                     (a, b) = (b, a);
                 }
@@ -128,7 +131,7 @@ public sealed partial class MlpModelParameters
     internal void ComputeLogitsBatch(ReadOnlySpan<float> features, Span<float> logits, int rows, int threads)
     {
         const int chunk = 256;
-        int widest = layers.MaxWidth;
+        int widest = _layers.MaxWidth;
         float[] a = ArrayPool<float>.Shared.Rent(Math.Min(rows, chunk) * widest);
         float[] b = ArrayPool<float>.Shared.Rent(Math.Min(rows, chunk) * widest);
         try
@@ -138,15 +141,15 @@ public sealed partial class MlpModelParameters
                 int n = Math.Min(chunk, rows - r0);
                 ReadOnlySpan<float> input = features.Slice(r0 * InputCount, n * InputCount);
                 float[] target = a, other = b;
-                for (int l = 0; l < layers.LayerCount; l++)
+                for (int l = 0; l < _layers.LayerCount; l++)
                 {
-                    int inputs = layers.Sizes[l], outputs = layers.Sizes[l + 1];
-                    bool last = l == layers.LayerCount - 1;
+                    int inputs = _layers.Sizes[l], outputs = _layers.Sizes[l + 1];
+                    bool last = l == _layers.LayerCount - 1;
                     Span<float> z = last ? logits.Slice(r0 * outputs, n * outputs) : target.AsSpan(0, n * outputs);
-                    DenseLayer.Forward(input, layers.Weights[l], layers.Biases[l], z, n, inputs, outputs, threads);
+                    DenseLayer.Forward(input, _layers.Weights[l], _layers.Biases[l], z, n, inputs, outputs, threads);
                     if (!last)
                     {
-                        Activations.Apply(layers.Activation, z, z);
+                        Activations.Apply(_layers.Activation, z, z);
                         input = z;
                         (target, other) = (other, target);
                     }

@@ -15,22 +15,22 @@ namespace MLNet.Gelu;
 /// </remarks>
 public sealed class MlpOptions
 {
-    private int[] hiddenLayerSizes = [128];
-    private Activation activation = Activation.Gelu;
-    private double dropout;
-    private int? epochs;
-    private int batchSize = 128;
-    private double learningRate = 1e-3;
-    private double beta1 = 0.9;
-    private double beta2 = 0.999;
-    private double epsilon = 1e-8;
-    private double weightDecay;
-    private LearningRateSchedule learningRateSchedule = LearningRateSchedule.Constant;
-    private double validationFraction;
-    private int earlyStoppingPatience;
-    private int? numberOfThreads;
-    private string labelColumnName = "Label";
-    private string featureColumnName = "Features";
+    private int[] _hiddenLayerSizes = [128];
+    private Activation _activation = Activation.Gelu;
+    private double _dropout;
+    private int? _epochs;
+    private int _batchSize = 128;
+    private double _learningRate = 1e-3;
+    private double _beta1 = 0.9;
+    private double _beta2 = 0.999;
+    private double _epsilon = 1e-8;
+    private double _weightDecay;
+    private LearningRateSchedule _learningRateSchedule = LearningRateSchedule.Constant;
+    private double _validationFraction;
+    private int _earlyStoppingPatience;
+    private int? _numberOfThreads;
+    private string _labelColumnName = "Label";
+    private string _featureColumnName = "Features";
 
     /// <summary>
     /// Width of each hidden layer, input side first. Default <c>[128]</c>: one hidden layer of 128 units.
@@ -40,12 +40,12 @@ public sealed class MlpOptions
     /// <exception cref="ArgumentOutOfRangeException">A size is zero or negative.</exception>
     public int[] HiddenLayerSizes
     {
-        get => hiddenLayerSizes;
+        get => _hiddenLayerSizes;
         set
         {
             ArgumentNullException.ThrowIfNull(value, nameof(HiddenLayerSizes));
             CheckHiddenLayerSizes(value);
-            hiddenLayerSizes = (int[])value.Clone();
+            _hiddenLayerSizes = (int[])value.Clone();
         }
     }
 
@@ -53,8 +53,8 @@ public sealed class MlpOptions
     /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="Gelu.Activation"/>.</exception>
     public Activation Activation
     {
-        get => activation;
-        set => activation = Enum.IsDefined(value) ? value
+        get => _activation;
+        set => _activation = Enum.IsDefined(value) ? value
             : throw new ArgumentOutOfRangeException(nameof(Activation), value, $"Activation {(int)value} is not defined; use one of {string.Join(", ", Enum.GetNames<Activation>())}.");
     }
 
@@ -65,8 +65,8 @@ public sealed class MlpOptions
     /// <exception cref="ArgumentOutOfRangeException">The value is outside [0, 1) or NaN.</exception>
     public double Dropout
     {
-        get => dropout;
-        set => dropout = value is >= 0 and < 1 ? value
+        get => _dropout;
+        set => _dropout = value is >= 0 and < 1 ? value
             : throw new ArgumentOutOfRangeException(nameof(Dropout), value, "Dropout must be in [0, 1): the probability of dropping a hidden unit.");
     }
 
@@ -97,8 +97,8 @@ public sealed class MlpOptions
     /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative.</exception>
     public int? Epochs
     {
-        get => epochs;
-        set => epochs = value is null or > 0 ? value
+        get => _epochs;
+        set => _epochs = value is null or > 0 ? value
             : throw new ArgumentOutOfRangeException(nameof(Epochs), value, "Epochs must be at least 1, or null to choose it from the data size.");
     }
 
@@ -106,8 +106,8 @@ public sealed class MlpOptions
     /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative.</exception>
     public int BatchSize
     {
-        get => batchSize;
-        set => batchSize = value > 0 ? value
+        get => _batchSize;
+        set => _batchSize = value > 0 ? value
             : throw new ArgumentOutOfRangeException(nameof(BatchSize), value, "BatchSize must be at least 1.");
     }
 
@@ -118,8 +118,8 @@ public sealed class MlpOptions
     /// <exception cref="ArgumentOutOfRangeException">The value is zero, negative, NaN or infinite.</exception>
     public double LearningRate
     {
-        get => learningRate;
-        set => learningRate = value > 0 && double.IsFinite(value) ? value
+        get => _learningRate;
+        set => _learningRate = value > 0 && double.IsFinite(value) ? value
             : throw new ArgumentOutOfRangeException(nameof(LearningRate), value, "LearningRate must be positive and finite (the usual Adam default is 0.001).");
     }
 
@@ -130,8 +130,8 @@ public sealed class MlpOptions
     /// <exception cref="ArgumentOutOfRangeException">The value is outside [0, 1) or NaN.</exception>
     public double Beta1
     {
-        get => beta1;
-        set => beta1 = value is >= 0 and < 1 ? value
+        get => _beta1;
+        set => _beta1 = value is >= 0 and < 1 ? value
             : throw new ArgumentOutOfRangeException(nameof(Beta1), value, "Beta1 must be in [0, 1) (default 0.9).");
     }
 
@@ -142,8 +142,8 @@ public sealed class MlpOptions
     /// <exception cref="ArgumentOutOfRangeException">The value is outside [0, 1) or NaN.</exception>
     public double Beta2
     {
-        get => beta2;
-        set => beta2 = value is >= 0 and < 1 ? value
+        get => _beta2;
+        set => _beta2 = value is >= 0 and < 1 ? value
             : throw new ArgumentOutOfRangeException(nameof(Beta2), value, "Beta2 must be in [0, 1) (default 0.999).");
     }
 
@@ -154,8 +154,8 @@ public sealed class MlpOptions
     /// <exception cref="ArgumentOutOfRangeException">The value is zero, negative, NaN or infinite.</exception>
     public double Epsilon
     {
-        get => epsilon;
-        set => epsilon = value > 0 && double.IsFinite(value) ? value
+        get => _epsilon;
+        set => _epsilon = value > 0 && double.IsFinite(value) ? value
             : throw new ArgumentOutOfRangeException(nameof(Epsilon), value, "Epsilon must be positive and finite (default 1e-8).");
     }
 
@@ -166,8 +166,8 @@ public sealed class MlpOptions
     /// <exception cref="ArgumentOutOfRangeException">The value is negative, NaN or infinite.</exception>
     public double WeightDecay
     {
-        get => weightDecay;
-        set => weightDecay = value >= 0 && double.IsFinite(value) ? value
+        get => _weightDecay;
+        set => _weightDecay = value >= 0 && double.IsFinite(value) ? value
             : throw new ArgumentOutOfRangeException(nameof(WeightDecay), value, "WeightDecay must be non-negative and finite (default 0).");
     }
 
@@ -175,8 +175,8 @@ public sealed class MlpOptions
     /// <exception cref="ArgumentOutOfRangeException">The value is not a defined schedule.</exception>
     public LearningRateSchedule LearningRateSchedule
     {
-        get => learningRateSchedule;
-        set => learningRateSchedule = Enum.IsDefined(value) ? value
+        get => _learningRateSchedule;
+        set => _learningRateSchedule = Enum.IsDefined(value) ? value
             : throw new ArgumentOutOfRangeException(nameof(LearningRateSchedule), value, $"Use one of {string.Join(", ", Enum.GetNames<LearningRateSchedule>())}.");
     }
 
@@ -197,8 +197,8 @@ public sealed class MlpOptions
     /// <exception cref="ArgumentOutOfRangeException">The value is outside [0, 1) or NaN.</exception>
     public double ValidationFraction
     {
-        get => validationFraction;
-        set => validationFraction = value is >= 0 and < 1 ? value
+        get => _validationFraction;
+        set => _validationFraction = value is >= 0 and < 1 ? value
             : throw new ArgumentOutOfRangeException(nameof(ValidationFraction), value, "ValidationFraction must be in [0, 1).");
     }
 
@@ -210,8 +210,8 @@ public sealed class MlpOptions
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public int EarlyStoppingPatience
     {
-        get => earlyStoppingPatience;
-        set => earlyStoppingPatience = value >= 0 ? value
+        get => _earlyStoppingPatience;
+        set => _earlyStoppingPatience = value >= 0 ? value
             : throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), value, "EarlyStoppingPatience must be 0 (off) or positive.");
     }
 
@@ -221,8 +221,8 @@ public sealed class MlpOptions
     /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative.</exception>
     public int? NumberOfThreads
     {
-        get => numberOfThreads;
-        set => numberOfThreads = value is null or > 0 ? value
+        get => _numberOfThreads;
+        set => _numberOfThreads = value is null or > 0 ? value
             : throw new ArgumentOutOfRangeException(nameof(NumberOfThreads), value, "NumberOfThreads must be at least 1, or null for one per processor.");
     }
 
@@ -236,11 +236,11 @@ public sealed class MlpOptions
     /// <exception cref="ArgumentException">The value is null, empty or white space.</exception>
     public string LabelColumnName
     {
-        get => labelColumnName;
+        get => _labelColumnName;
         set
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(value, nameof(LabelColumnName));
-            labelColumnName = value;
+            _labelColumnName = value;
         }
     }
 
@@ -248,11 +248,11 @@ public sealed class MlpOptions
     /// <exception cref="ArgumentException">The value is null, empty or white space.</exception>
     public string FeatureColumnName
     {
-        get => featureColumnName;
+        get => _featureColumnName;
         set
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(value, nameof(FeatureColumnName));
-            featureColumnName = value;
+            _featureColumnName = value;
         }
     }
 
@@ -260,14 +260,14 @@ public sealed class MlpOptions
     internal MlpOptions Clone()
     {
         var copy = (MlpOptions)MemberwiseClone();
-        copy.hiddenLayerSizes = (int[])hiddenLayerSizes.Clone();
+        copy._hiddenLayerSizes = (int[])_hiddenLayerSizes.Clone();
         return copy;
     }
 
-    internal void Validate() => CheckHiddenLayerSizes(hiddenLayerSizes);
+    internal void Validate() => CheckHiddenLayerSizes(_hiddenLayerSizes);
 
     /// <summary>The thread count training uses.</summary>
-    internal int ResolvedThreads => numberOfThreads ?? Environment.ProcessorCount;
+    internal int ResolvedThreads => _numberOfThreads ?? Environment.ProcessorCount;
 
     private static void CheckHiddenLayerSizes(int[] sizes)
     {

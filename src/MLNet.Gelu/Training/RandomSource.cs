@@ -6,29 +6,29 @@ namespace MLNet.Gelu;
 /// </summary>
 internal struct RandomSource
 {
-    private ulong s0;
-    private ulong s1;
-    private ulong s2;
-    private ulong s3;
+    private ulong _s0;
+    private ulong _s1;
+    private ulong _s2;
+    private ulong _s3;
 
     public RandomSource(ulong seed)
     {
-        s0 = SplitMix(ref seed);
-        s1 = SplitMix(ref seed);
-        s2 = SplitMix(ref seed);
-        s3 = SplitMix(ref seed);
+        _s0 = SplitMix(ref seed);
+        _s1 = SplitMix(ref seed);
+        _s2 = SplitMix(ref seed);
+        _s3 = SplitMix(ref seed);
     }
 
     public ulong NextUInt64()
     {
-        ulong result = ulong.RotateLeft(s1 * 5, 7) * 9;
-        ulong t = s1 << 17;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = ulong.RotateLeft(s3, 45);
+        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
+        ulong t = _s1 << 17;
+        _s2 ^= _s0;
+        _s3 ^= _s1;
+        _s1 ^= _s2;
+        _s0 ^= _s3;
+        _s2 ^= t;
+        _s3 = ulong.RotateLeft(_s3, 45);
         return result;
     }
 

@@ -98,7 +98,9 @@ public class ShapeRewriteTests(ITestOutputHelper output)
             }
         }
 
-        output.WriteLine($"{label}: worst at {worstIndex}: expected {expected[worstIndex]:G9}, got {actual[worstIndex]:G9}, abs {Math.Abs(expected[worstIndex] - actual[worstIndex]):G3} ({worst:F3} of tolerance)");
+        output.WriteLine(
+            $"{label}: worst at {worstIndex}: expected {expected[worstIndex]:G9}, got {actual[worstIndex]:G9}, " +
+            $"abs {Math.Abs(expected[worstIndex] - actual[worstIndex]):G3} ({worst:F3} of tolerance)");
         Assert.True(worst <= 1, $"{label}: at {worstIndex} expected {expected[worstIndex]:G9}, got {actual[worstIndex]:G9} (tolerance abs {tolerance.Absolute:G3} + rel {tolerance.Relative:G3})");
     }
 }

@@ -42,7 +42,8 @@ public sealed class SurrogateAccuracyTests
 
     /// <summary>
     /// Finite inputs: within 1e‑6 relative or 1e‑6 absolute (the kernels of the approximations are bounded at 2e‑6
-    /// relative to their formula, so far in the tails the two differ by more than 1e‑6 relative, by less than 1e‑12). The special values are checked against the design in <see cref="GivesTheSpecialValues"/>.
+    /// relative to their formula, so far in the tails the two differ by more than 1e‑6 relative, by less than 1e‑12).
+    /// The special values are checked against the design in <see cref="GivesTheSpecialValues"/>.
     /// </summary>
     [Theory]
     [MemberData(nameof(AllActivations))]

@@ -62,7 +62,12 @@ public static class DataViewValues
     /// <paramref name="relativeTolerance"/> (relative to max(1e‑30, |expected|)) or within
     /// <paramref name="absoluteTolerance"/>; 0 and 0 mean bit-identical.
     /// </summary>
-    public static void AssertEqual(List<Dictionary<string, object?>> expected, List<Dictionary<string, object?>> actual, double relativeTolerance, IEnumerable<string>? onlyColumns = null, double absoluteTolerance = 0)
+    public static void AssertEqual(
+        List<Dictionary<string, object?>> expected,
+        List<Dictionary<string, object?>> actual,
+        double relativeTolerance,
+        IEnumerable<string>? onlyColumns = null,
+        double absoluteTolerance = 0)
     {
         Assert.Equal(expected.Count, actual.Count);
         for (int r = 0; r < expected.Count; r++)

@@ -18,7 +18,8 @@ public class MlpMulticlassTrainerTests(ITestOutputHelper output)
         var data = MlpTestData.Iris(ml);
         var results = ml.MulticlassClassification.CrossValidate(data, ml.MulticlassClassification.Trainers.Mlp(IrisOptions()), numberOfFolds: 5);
         double accuracy = results.Average(r => r.Metrics.MicroAccuracy);
-        output.WriteLine($"Iris, 5-fold cross-validation: micro accuracy {accuracy:P2} (folds {string.Join(", ", results.Select(r => r.Metrics.MicroAccuracy.ToString("P1", System.Globalization.CultureInfo.InvariantCulture)))}).");
+        string folds = string.Join(", ", results.Select(r => r.Metrics.MicroAccuracy.ToString("P1", System.Globalization.CultureInfo.InvariantCulture)));
+        output.WriteLine($"Iris, 5-fold cross-validation: micro accuracy {accuracy:P2} (folds {folds}).");
         Assert.True(accuracy >= 0.95, $"5-fold micro accuracy {accuracy:P2}.");
         Assert.All(results, r => Assert.IsType<MlpMulticlassPredictionTransformer>(r.Model));
     }

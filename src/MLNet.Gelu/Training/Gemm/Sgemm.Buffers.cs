@@ -9,16 +9,16 @@ internal static partial class Sgemm
         private const int EdgeFloats = MR * 32;
 
         [ThreadStatic]
-        private static PackingBuffers? current;
+        private static PackingBuffers? _current;
 
-        private readonly float[] storage;
+        private readonly float[] _storage;
 
         private PackingBuffers()
         {
             int aFloats = MaxTileRows * KBlock;
             int bFloats = KBlock * MaxTileColumns;
-            storage = GC.AllocateUninitializedArray<float>(aFloats + bFloats + EdgeFloats + (3 * AlignFloats), pinned: true);
-            float* p = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref storage[0]);
+            _storage = GC.AllocateUninitializedArray<float>(aFloats + bFloats + EdgeFloats + (3 * AlignFloats), pinned: true);
+            float* p = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _storage[0]);
             A = Align(p);
             B = Align(A + aFloats);
             Edge = Align(B + bFloats);
@@ -30,7 +30,7 @@ internal static partial class Sgemm
 
         public float* Edge { get; }
 
-        public static PackingBuffers ForCurrentThread() => current ??= new PackingBuffers();
+        public static PackingBuffers ForCurrentThread() => _current ??= new PackingBuffers();
 
         private static float* Align(float* p) => (float*)(((nuint)p + 63) & ~(nuint)63);
     }
