@@ -6,8 +6,8 @@ internal sealed record BertBatchingOptions
     /// <summary>
     /// The most tokens one run may hold, padding included: rows × the batch's longest row ≤ this. Rows are sorted by
     /// length first, so short rows share batches and little is padded. A single row longer than this runs alone.
-    /// Default 1024: on a 2-core CPU, all-MiniLM-L6-v2 on short sentences ran about twice as fast with budgets of
-    /// 512–2048 as with 8192 (larger batches spill the caches); raise it for GPUs.
+    /// Default 1024, which suits CPUs (larger batches spill the caches; docs/benchmarks.md has the measurements); raise
+    /// it for GPUs.
     /// </summary>
     public int TokenBudget { get; init; } = 1024;
 

@@ -31,8 +31,8 @@ public record BertEmbedderOptions
     public int ChunkOverlap { get; init; } = 32;
 
     /// <summary>
-    /// The most tokens one model run may hold, padding included (rows are length-sorted first). Default 1024, the best
-    /// measured on a 2-core CPU; raise it for GPUs.
+    /// The most tokens one model run may hold, padding included (rows are length-sorted first). Default 1024, which suits
+    /// CPUs (larger batches spill the caches; docs/benchmarks.md has the measurements); raise it for GPUs.
     /// </summary>
     public int TokenBudget { get; init; } = 1024;
 
@@ -48,7 +48,10 @@ public record BertEmbedderOptions
     /// <summary>Provider options passed to ONNX Runtime by their native names (for example <c>gpu_mem_limit</c>). Default none.</summary>
     public IReadOnlyDictionary<string, string> ProviderOptions { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Run on the CPU when the provider is unavailable instead of failing when the session is created (at <c>Fit</c>, or in the embedder's constructor; default <see langword="false"/>); the switch is reported through <see cref="Log"/>.</summary>
+    /// <summary>
+    /// Run on the CPU when the provider is unavailable instead of failing when the session is created (at <c>Fit</c>, or
+    /// in the embedder's constructor; default <see langword="false"/>); the switch is reported through <see cref="Log"/>.
+    /// </summary>
     public bool FallbackToCpu { get; init; }
 
     /// <summary>Receives one line per notable event, such as a fallback to the CPU. Default <see langword="null"/> (silent).</summary>

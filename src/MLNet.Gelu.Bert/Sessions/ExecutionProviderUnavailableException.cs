@@ -24,13 +24,16 @@ public sealed class ExecutionProviderUnavailableException : Exception
     /// <summary>What <c>OrtEnv.Instance().GetAvailableProviders()</c> reports in this process.</summary>
     public IReadOnlyList<string> AvailableProviders { get; }
 
+    private const string GpuPackages =
+        "Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0 (Linux) or Microsoft.ML.OnnxRuntime.Gpu 1.31.0 (Windows/Linux) instead of Microsoft.ML.OnnxRuntime";
+
     /// <summary>The NuGet package (and native prerequisites) an app needs for a provider.</summary>
     /// <param name="provider">The provider.</param>
     public static string RequiredPackage(BertExecutionProvider provider) => provider switch
     {
         BertExecutionProvider.Cpu => "Microsoft.ML.OnnxRuntime",
-        BertExecutionProvider.Cuda => "Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0 (Linux) or Microsoft.ML.OnnxRuntime.Gpu 1.31.0 (Windows/Linux) instead of Microsoft.ML.OnnxRuntime, with the CUDA 13 runtime, cuBLAS 13 and cuDNN 9 on the library path",
-        BertExecutionProvider.TensorRT => "Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0 (Linux) or Microsoft.ML.OnnxRuntime.Gpu 1.31.0 (Windows/Linux) instead of Microsoft.ML.OnnxRuntime, with CUDA 13, cuDNN 9 and TensorRT on the library path",
+        BertExecutionProvider.Cuda => GpuPackages + ", with the CUDA 13 runtime, cuBLAS 13 and cuDNN 9 on the library path",
+        BertExecutionProvider.TensorRT => GpuPackages + ", with CUDA 13, cuDNN 9 and TensorRT on the library path",
         BertExecutionProvider.DirectML => "Microsoft.ML.OnnxRuntime.DirectML instead of Microsoft.ML.OnnxRuntime (Windows only)",
         BertExecutionProvider.OpenVino => "Intel.ML.OnnxRuntime.OpenVino instead of Microsoft.ML.OnnxRuntime",
         BertExecutionProvider.CoreML => "Microsoft.ML.OnnxRuntime running on macOS or iOS (CoreML ships only in the Apple builds)",

@@ -37,7 +37,8 @@ internal static class BertInputs
     }
 
     private static ArgumentOutOfRangeException Missing(string name, IEnumerable<string> available) =>
-        new("inputSchema", $"Input column '{name}' was not found. BERT scoring reads a text column (ReadOnlyMemory<char>, or string in your classes). Available columns: {string.Join(", ", available)}.");
+        new("inputSchema", $"Input column '{name}' was not found. BERT scoring reads a text column (ReadOnlyMemory<char>, or string in your classes). " +
+            $"Available columns: {string.Join(", ", available)}.");
 
     private static ArgumentOutOfRangeException WrongType(string name, string type) =>
         new("inputSchema",

@@ -16,7 +16,8 @@ internal static class BertSurrogate
 {
     /// <summary>The contract name: what ML.NET shows when plain <c>Model.Load</c> meets a saved BERT scoring transformer.</summary>
     internal const string ContractName =
-        "MLNet.Gelu.Bert.ScoreBert (a BERT scoring transformer: save the model with mlContext.Model.SaveWithActivations and load it with mlContext.Model.LoadWithActivations, namespace MLNet.Gelu, package MLNet.Gelu.Bert)";
+        "MLNet.Gelu.Bert.ScoreBert (a BERT scoring transformer: save the model with mlContext.Model.SaveWithActivations and load it with " +
+        "mlContext.Model.LoadWithActivations, namespace MLNet.Gelu, package MLNet.Gelu.Bert)";
 
     /// <summary>The equivalent built-in estimator for these columns (<paramref name="dimension"/> 0 when not yet known).</summary>
     internal static IEstimator<ITransformer> CreateEstimator(string output, string input, BertScoringOptions options, int dimension)

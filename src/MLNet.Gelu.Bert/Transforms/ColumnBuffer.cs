@@ -31,7 +31,7 @@ internal abstract class ColumnBuffer
 internal sealed class WindowSlot
 {
     /// <summary>The index of the current row in the window.</summary>
-    internal int Current;
+    internal int Current { get; set; }
 }
 
 /// <summary>A buffer of scalar values (numbers, booleans, keys, text, dates): copied by assignment.</summary>
