@@ -135,16 +135,11 @@ public sealed class SaveLoadTests : IDisposable
     [Fact]
     public void RejectsAManifestThatDoesNotMatchTheModel()
     {
-        var data = ActivationTestData.Create(_ml);
-        var model = _ml.Transforms.Gelu("Out", "Known").Fit(data);
-        string path = Path.Combine(_directory, "tampered.zip");
-        _ml.Model.SaveWithActivations(model, data.Schema, path);
-        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        string path = SaveWithManifest("tampered.zip", stream =>
         {
-            zip.GetEntry(ModelManifest.EntryName)!.Delete();
-            using var writer = new StreamWriter(zip.CreateEntry(ModelManifest.EntryName).Open());
+            using var writer = new StreamWriter(stream);
             writer.Write("""{ "format": 1, "activations": [ { "path": [3], "activation": "Gelu", "columns": [ { "output": "Out", "input": "Known", "vector": true } ] } ] }""");
-        }
+        });
 
         var error = Assert.Throws<InvalidDataException>(() => _ml.Model.LoadWithActivations(path, out _));
         Assert.Contains("[3]", error.Message, StringComparison.Ordinal);
@@ -153,27 +148,35 @@ public sealed class SaveLoadTests : IDisposable
     [Fact]
     public void AnOversizedManifestFailsBeforeItIsInflated()
     {
-        var data = ActivationTestData.Create(_ml);
-        var model = _ml.Transforms.Gelu("Out", "Known").Fit(data);
-        string path = Path.Combine(_directory, "bomb.zip");
-        _ml.Model.SaveWithActivations(model, data.Schema, path);
-        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        // 65 MiB of spaces compress to a few dozen kilobytes: a small file that would inflate past the JSON limit.
+        string path = SaveWithManifest("bomb.zip", stream =>
         {
-            // 65 MiB of spaces compress to a few dozen kilobytes: a small file that would inflate past the JSON limit.
-            zip.GetEntry(ModelManifest.EntryName)!.Delete();
-            using var stream = zip.CreateEntry(ModelManifest.EntryName, CompressionLevel.Optimal).Open();
             var spaces = new byte[1 << 20];
             Array.Fill(spaces, (byte)' ');
             for (int i = 0; i < 65; i++)
             {
                 stream.Write(spaces);
             }
-        }
+        });
 
         Assert.True(new FileInfo(path).Length < 2 << 20);
         var error = Assert.Throws<InvalidDataException>(() => _ml.Model.LoadWithActivations(path, out _));
         Assert.Contains("more than the 67108864", error.Message, StringComparison.Ordinal);
         Assert.Contains(ModelManifest.EntryName, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Saves a GELU model, then replaces its manifest with what <paramref name="writeManifest"/> writes.</summary>
+    private string SaveWithManifest(string fileName, Action<Stream> writeManifest)
+    {
+        var data = ActivationTestData.Create(_ml);
+        var model = _ml.Transforms.Gelu("Out", "Known").Fit(data);
+        string path = Path.Combine(_directory, fileName);
+        _ml.Model.SaveWithActivations(model, data.Schema, path);
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        zip.GetEntry(ModelManifest.EntryName)!.Delete();
+        using var stream = zip.CreateEntry(ModelManifest.EntryName, CompressionLevel.Optimal).Open();
+        writeManifest(stream);
+        return path;
     }
 
     /// <summary>A transformer whose save fails, to prove that a failing save never replaces the target file.</summary>
