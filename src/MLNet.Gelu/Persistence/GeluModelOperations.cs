@@ -202,17 +202,36 @@ public static class GeluModelOperations
         }
     }
 
+    /// <summary>
+    /// Puts every archived component back. When one fails, the components restored before it (which may hold native
+    /// resources, such as a BERT transformer's ONNX Runtime session) are disposed before the exception propagates.
+    /// </summary>
     private static ITransformer RestoreComponents(ITransformer model, ModelManifest manifest, ZipArchive archive, string source)
     {
-        foreach (var entry in manifest.Components)
+        var restored = new List<ITransformer>();
+        try
         {
-            string where = $"[{string.Join(", ", entry.Path)}]";
-            var node = ModelTree.At(model, entry.Path) ?? throw new InvalidDataException(
-                $"The manifest of {source} records a {entry.Kind} transformer at position {where}, but the model has nothing there. The file was changed after saving.");
+            foreach (var entry in manifest.Components)
+            {
+                string where = $"[{string.Join(", ", entry.Path)}]";
+                var node = ModelTree.At(model, entry.Path) ?? throw new InvalidDataException(
+                    $"The manifest of {source} records a {entry.Kind} transformer at position {where}, but the model has nothing there. The file was changed after saving.");
 
-            var type = ResolveRestorer(entry, source);
-            var restorer = (ITransformerRestorer)Activator.CreateInstance(type, nonPublic: true)!;
-            model = ModelTree.Replace(model, entry.Path, restorer.Restore(node, archive, entry.Folder, source));
+                var type = ResolveRestorer(entry, source);
+                var restorer = (ITransformerRestorer)Activator.CreateInstance(type, nonPublic: true)!;
+                var component = restorer.Restore(node, archive, entry.Folder, source);
+                restored.Add(component);
+                model = ModelTree.Replace(model, entry.Path, component);
+            }
+        }
+        catch
+        {
+            foreach (var component in restored)
+            {
+                (component as IDisposable)?.Dispose();
+            }
+
+            throw;
         }
 
         return model;
