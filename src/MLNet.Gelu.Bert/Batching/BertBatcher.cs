@@ -40,9 +40,11 @@ internal sealed class BertBatcher
     /// <param name="rows">The tokenized rows.</param>
     /// <param name="destination">At least <c>rows.RowCount × Dimension</c> floats.</param>
     /// <param name="cancellationToken">Checked between batches.</param>
+    /// <exception cref="ObjectDisposedException">The session was disposed before this call, or before one of its batches entered ONNX Runtime.</exception>
     public void Score(BertTokenizedRows rows, Span<float> destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        _session.ThrowIfDisposed();
         var dimension = Dimension;
         if (destination.Length < rows.RowCount * dimension)
         {

@@ -6,6 +6,15 @@ namespace MLNet.Gelu.Bert;
 /// Sentence embeddings without ML.NET: tokenizes texts, scores them in length-sorted batches on one shared ONNX Runtime
 /// session, and returns one vector per text in input order. Thread-safe; dispose it to free the session.
 /// </summary>
+/// <remarks>
+/// <see cref="Dispose"/> may be called from any thread at any time, also while other threads are inside an
+/// <c>Embed</c> call: a batch already running in ONNX Runtime completes normally, a call (or its next batch) that has
+/// not reached ONNX Runtime yet throws <see cref="ObjectDisposedException"/> naming <see cref="BertEmbedder"/>, and
+/// every call after <see cref="Dispose"/> throws it too. A call that returns has the same vectors as it would without
+/// the race. The native session is released once, when the last running batch has left (at once when none runs); the
+/// disposing thread never waits. <see cref="Model"/>, <see cref="Dimension"/> and <see cref="ExecutionProvider"/> stay
+/// readable after disposal.
+/// </remarks>
 /// <example>
 /// <code>
 /// using var embedder = new BertEmbedder();                 // all-MiniLM-L6-v2, embedded
@@ -29,7 +38,7 @@ public sealed class BertEmbedder : IDisposable
     {
         options ??= new BertEmbedderOptions();
         options.Validate();
-        Scorer = new BertScorer(model ?? BertModel.AllMiniLmL6V2(), options);
+        Scorer = new BertScorer(model ?? BertModel.AllMiniLmL6V2(), options, nameof(BertEmbedder));
     }
 
     /// <summary>The model the session runs: the options' overrides applied and, with an activation rewrite, the graph rewritten.</summary>
@@ -51,15 +60,18 @@ public sealed class BertEmbedder : IDisposable
 
     /// <summary>Embeds one text.</summary>
     /// <param name="text">The text; <see langword="null"/> is treated as empty.</param>
+    /// <exception cref="ObjectDisposedException">The embedder was disposed before or during the call (see the remarks on <see cref="BertEmbedder"/>).</exception>
     public float[] Embed(string? text) => Embed([text])[0];
 
     /// <summary>Embeds texts; result <c>i</c> belongs to <c>texts[i]</c>.</summary>
     /// <param name="texts">The texts; <see langword="null"/> entries are treated as empty.</param>
+    /// <exception cref="ObjectDisposedException">The embedder was disposed before or during the call (see the remarks on <see cref="BertEmbedder"/>).</exception>
     public float[][] Embed(IReadOnlyList<string?> texts) => Embed(texts, Span<int>.Empty);
 
     /// <summary>Embeds texts and reports how many word pieces truncation dropped from each.</summary>
     /// <param name="texts">The texts; <see langword="null"/> entries are treated as empty.</param>
     /// <param name="droppedTokens">Receives the dropped count per text; empty to skip, else at least <c>texts.Count</c> long.</param>
+    /// <exception cref="ObjectDisposedException">The embedder was disposed before or during the call (see the remarks on <see cref="BertEmbedder"/>).</exception>
     public float[][] Embed(IReadOnlyList<string?> texts, Span<int> droppedTokens)
     {
         ArgumentNullException.ThrowIfNull(texts);
@@ -68,6 +80,7 @@ public sealed class BertEmbedder : IDisposable
 
     /// <summary>Embeds sentence pairs (<c>[CLS] first [SEP] second [SEP]</c>, the second with token type 1).</summary>
     /// <param name="pairs">The pairs; <see langword="null"/> texts are treated as empty.</param>
+    /// <exception cref="ObjectDisposedException">The embedder was disposed before or during the call (see the remarks on <see cref="BertEmbedder"/>).</exception>
     public float[][] EmbedPairs(IReadOnlyList<(string? First, string? Second)> pairs)
     {
         ArgumentNullException.ThrowIfNull(pairs);
@@ -77,6 +90,8 @@ public sealed class BertEmbedder : IDisposable
     /// <summary>Embeds texts into one flat buffer: text <c>i</c> fills <c>destination[i * Dimension .. (i + 1) * Dimension]</c>.</summary>
     /// <param name="texts">The texts; <see langword="null"/> entries are treated as empty.</param>
     /// <param name="destination">At least <c>texts.Count × Dimension</c> floats.</param>
+    /// <exception cref="ObjectDisposedException">The embedder was disposed before or during the call (see the remarks on
+    /// <see cref="BertEmbedder"/>); rows of <paramref name="destination"/> may then hold vectors of batches that completed.</exception>
     public void Embed(IReadOnlyList<string?> texts, Span<float> destination)
     {
         ArgumentNullException.ThrowIfNull(texts);
@@ -96,7 +111,10 @@ public sealed class BertEmbedder : IDisposable
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Closes the embedder: later calls throw <see cref="ObjectDisposedException"/>; the ONNX Runtime session is released
+    /// when no batch runs any more. Safe from any thread while others embed; idempotent; never blocks and never throws.
+    /// </summary>
     public void Dispose() => Scorer.Dispose();
 
     private float[][] Run(int count, Span<int> droppedTokens, Action<BertTokenizedRows, int> tokenize)

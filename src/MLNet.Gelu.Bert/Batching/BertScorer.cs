@@ -5,13 +5,17 @@ namespace MLNet.Gelu.Bert;
 /// <summary>
 /// What every BERT entry point scores with, built one way: the model as it runs (the options' setting overrides applied
 /// and, with <see cref="BertEmbedderOptions.Activation"/>, its GELUs rewritten), its tokenizer, one ONNX Runtime session
-/// and the batcher. <see cref="BertEmbedder"/> and <see cref="BertScoringTransformer"/> each own one; it owns the session.
+/// and the batcher. <see cref="BertEmbedder"/> and <see cref="BertScoringTransformer"/> each own one; it owns the session,
+/// whose leases make <see cref="Dispose"/> safe while other threads score (see <see cref="BertSession"/>).
 /// </summary>
 internal sealed class BertScorer : IDisposable
 {
     /// <summary>Prepares the model and opens the session; releases it again when anything after opening fails.</summary>
+    /// <param name="source">The model as given.</param>
+    /// <param name="options">The scoring options.</param>
+    /// <param name="owner">The public type that owns this scorer, named by the <see cref="ObjectDisposedException"/> of a call after disposal.</param>
     /// <exception cref="ArgumentException">An activation rewrite was asked for and the model has no activation to rewrite.</exception>
-    public BertScorer(BertModel source, BertEmbedderOptions options)
+    public BertScorer(BertModel source, BertEmbedderOptions options, string owner)
     {
         SourceModel = source;
         var model = source.WithSettings(options.EffectiveSettings(source));
@@ -30,7 +34,7 @@ internal sealed class BertScorer : IDisposable
 
         Model = model;
         Tokenizer = new BertTextTokenizer(model, options.TokenizerOptions());
-        Session = new BertSession(model, options.SessionOptions());
+        Session = new BertSession(model, options.SessionOptions() with { Owner = owner });
         try
         {
             Batcher = new BertBatcher(Session, options.BatchingOptions());
@@ -57,5 +61,6 @@ internal sealed class BertScorer : IDisposable
 
     public BertBatcher Batcher { get; }
 
+    /// <summary>Disposes the session: idempotent, never blocks; runs in flight finish first (see <see cref="BertSession.Dispose"/>).</summary>
     public void Dispose() => Session.Dispose();
 }

@@ -6,14 +6,34 @@ namespace MLNet.Gelu.Bert;
 /// One ONNX Runtime session over a BERT model, shared by all callers: <see cref="Run"/> is thread-safe. Inputs are
 /// passed as <see cref="OrtValue"/>s over the caller's (pooled) buffers, so nothing is copied on the way in.
 /// </summary>
+/// <remarks>
+/// Lifetime: ONNX Runtime's handles are raw native pointers, so releasing them under a running <see cref="Run"/> would
+/// crash the process. Every <see cref="Run"/> therefore holds a lease (<see cref="Enter"/>/<see cref="Leave"/>: one
+/// interlocked increment and one decrement) for the duration of the native call. <see cref="Dispose"/> only marks the
+/// session disposed and never waits: runs already inside ONNX Runtime complete normally, runs that have not entered
+/// yet throw <see cref="ObjectDisposedException"/> naming <see cref="BertSessionOptions.Owner"/>, and the native
+/// session and run options are released exactly once by whoever leaves last (the disposing thread when nothing runs).
+/// This is the one place the lifetime of the native handles is decided; the public types that own a session
+/// (<see cref="BertEmbedder"/>, <see cref="BertScoringTransformer"/>) just forward <see cref="Dispose"/>.
+/// </remarks>
 internal sealed class BertSession : IDisposable
 {
+    /// <summary>Set in <see cref="_state"/> once <see cref="Dispose"/> was called; the bits below count the runs in flight.</summary>
+    private const int DisposedFlag = 1 << 30;
+
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
+    private readonly string _owner;
 
-    /// <summary>Opens a session on the model.</summary>
+    /// <summary><see cref="DisposedFlag"/> | the number of leases held (runs inside ONNX Runtime).</summary>
+    private int _state;
+
+    /// <summary>How often the native handles were released: 0, then 1 forever.</summary>
+    private int _releases;
+
+    /// <summary>Opens a session on the model; when anything after opening fails, the session is released again.</summary>
     /// <param name="model">The model.</param>
     /// <param name="options">Threads, optimization level, execution provider; <see langword="null"/> for the defaults (CPU).</param>
     /// <exception cref="ExecutionProviderUnavailableException">The provider is missing and <see cref="BertSessionOptions.FallbackToCpu"/> is off.</exception>
@@ -25,20 +45,36 @@ internal sealed class BertSession : IDisposable
         options ??= new BertSessionOptions();
         options.Validate();
         Model = model;
+        _owner = options.Owner;
+        _inputNames = new[] { model.InputIdsName, model.AttentionMaskName, model.TokenTypeIdsName }.OfType<string>().ToArray();
+        _outputNames = [model.OutputName];
         try
         {
             (_session, ExecutionProvider) = Open(model, options);
-            _runOptions = new RunOptions();
         }
         catch (Exception e) when (OnnxRuntimeNotFoundException.IsNativeLibraryMissing(e))
         {
             throw new OnnxRuntimeNotFoundException(e);
         }
 
-        _inputNames = new[] { model.InputIdsName, model.AttentionMaskName, model.TokenTypeIdsName }.OfType<string>().ToArray();
-        _outputNames = [model.OutputName];
-        Dimension = model.HiddenSize ?? MeasureDimension();
+        try
+        {
+            _runOptions = new RunOptions();
+            Dimension = model.HiddenSize ?? MeasureDimension();
+        }
+        catch
+        {
+            // Nobody else can reach this instance: release what was opened, exactly as Dispose would.
+            Dispose();
+            throw;
+        }
     }
+
+    /// <summary>
+    /// Raised on the releasing thread right after a session's native handles were released (once per session).
+    /// Tests use it to see the release of a session whose constructor threw; nothing in the library subscribes.
+    /// </summary>
+    internal static event Action<BertSession>? Released;
 
     /// <summary>The model.</summary>
     public BertModel Model { get; }
@@ -65,6 +101,7 @@ internal sealed class BertSession : IDisposable
     /// <param name="batch">Rows in the batch.</param>
     /// <param name="length">Tokens per row after padding.</param>
     /// <param name="output">Receives [batch, length, hidden] or [batch, hidden] floats.</param>
+    /// <exception cref="ObjectDisposedException">The session was disposed before this run entered ONNX Runtime.</exception>
     public void Run(Memory<long> inputIds, Memory<long> attentionMask, Memory<long> tokenTypeIds, int batch, int length, Memory<float> output)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
@@ -76,23 +113,100 @@ internal sealed class BertSession : IDisposable
             throw new ArgumentException($"A batch of {batch} × {length} needs {count} values per input and {outputCount} output floats.");
         }
 
-        long[] shape = [batch, length];
-        long[] outputShape = Model.OutputRank == 3 ? [batch, length, Dimension] : [batch, Dimension];
-        using var ids = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputIds[..count], shape);
-        using var mask = Model.AttentionMaskName is null ? null : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, attentionMask[..count], shape);
-        using var types = Model.TokenTypeIdsName is null ? null : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, tokenTypeIds[..count], shape);
-        using var result = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output[..outputCount], outputShape);
-        OrtValue[] inputs = Model.AttentionMaskName is null
-            ? (types is null ? [ids] : [ids, types])
-            : (types is null ? [ids, mask!] : [ids, mask!, types]);
-        _session.Run(_runOptions, _inputNames, inputs, _outputNames, [result]);
+        Enter();
+        try
+        {
+            long[] shape = [batch, length];
+            long[] outputShape = Model.OutputRank == 3 ? [batch, length, Dimension] : [batch, Dimension];
+            using var ids = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputIds[..count], shape);
+            using var mask = Model.AttentionMaskName is null ? null : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, attentionMask[..count], shape);
+            using var types = Model.TokenTypeIdsName is null ? null : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, tokenTypeIds[..count], shape);
+            using var result = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output[..outputCount], outputShape);
+            OrtValue[] inputs = Model.AttentionMaskName is null
+                ? (types is null ? [ids] : [ids, types])
+                : (types is null ? [ids, mask!] : [ids, mask!, types]);
+            _session.Run(_runOptions, _inputNames, inputs, _outputNames, [result]);
+        }
+        finally
+        {
+            Leave();
+        }
     }
 
-    /// <inheritdoc/>
+    /// <summary><see langword="true"/> once <see cref="Dispose"/> was called (the native handles may still be in use by runs in flight).</summary>
+    public bool IsDisposed => (Volatile.Read(ref _state) & DisposedFlag) != 0;
+
+    /// <summary><see langword="true"/> once the native session and run options were released.</summary>
+    internal bool IsReleased => Volatile.Read(ref _releases) != 0;
+
+    /// <summary>How often the native handles were released; the lease guarantees it never exceeds 1 (tests check it).</summary>
+    internal int ReleaseCount => Volatile.Read(ref _releases);
+
+    /// <summary>The runs holding a lease right now.</summary>
+    internal int ActiveRuns => Volatile.Read(ref _state) & ~DisposedFlag;
+
+    /// <summary>Throws <see cref="ObjectDisposedException"/> (naming the owner) once <see cref="Dispose"/> was called; for calls that may not reach <see cref="Run"/>.</summary>
+    /// <exception cref="ObjectDisposedException">The session was disposed.</exception>
+    public void ThrowIfDisposed()
+    {
+        if (IsDisposed)
+        {
+            throw Disposed();
+        }
+    }
+
+    /// <summary>
+    /// Marks the session disposed: later runs throw <see cref="ObjectDisposedException"/>; runs in flight complete, and
+    /// the last of them releases the native handles (this call does when none runs). Idempotent, never blocks, never throws.
+    /// </summary>
     public void Dispose()
     {
-        _session.Dispose();
-        _runOptions.Dispose();
+        // 0 before: not disposed yet and no run in flight, so this call is the last to leave.
+        if (Interlocked.Or(ref _state, DisposedFlag) == 0)
+        {
+            ReleaseNative();
+        }
+    }
+
+    /// <summary>
+    /// Takes a lease on the native handles: they stay alive until the matching <see cref="Leave"/>. Every successful
+    /// call must be paired with exactly one <see cref="Leave"/> (try/finally).
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The session was disposed; no lease is held then.</exception>
+    internal void Enter()
+    {
+        if ((Interlocked.Increment(ref _state) & DisposedFlag) != 0)
+        {
+            // Too late: give the count back (this may make us the last to leave) and fail.
+            Leave();
+            throw Disposed();
+        }
+    }
+
+    /// <summary>Returns a lease; the last one out after <see cref="Dispose"/> releases the native handles.</summary>
+    internal void Leave()
+    {
+        if (Interlocked.Decrement(ref _state) == DisposedFlag)
+        {
+            ReleaseNative();
+        }
+    }
+
+    private ObjectDisposedException Disposed() =>
+        new(_owner, $"The {_owner} was disposed: its ONNX Runtime session is closed. Create a new one to score.");
+
+    /// <summary>Releases the native handles once; later calls (a refused <see cref="Enter"/> racing the release) do nothing.</summary>
+    private void ReleaseNative()
+    {
+        if (Interlocked.CompareExchange(ref _releases, 1, 0) != 0)
+        {
+            return;
+        }
+
+        // Null only when the constructor failed before creating them.
+        _runOptions?.Dispose();
+        _session?.Dispose();
+        Released?.Invoke(this);
     }
 
     private int MeasureDimension()

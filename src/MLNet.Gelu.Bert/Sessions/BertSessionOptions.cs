@@ -41,6 +41,9 @@ internal sealed record BertSessionOptions
     /// </summary>
     public IReadOnlyDictionary<string, string> ConfigEntries { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The type named by the <see cref="ObjectDisposedException"/> a run after disposal throws (the public type that owns the session).</summary>
+    public string Owner { get; init; } = nameof(BertSession);
+
     internal void Validate()
     {
         if (!Enum.IsDefined(ExecutionProvider))

@@ -161,6 +161,11 @@ internal sealed class BertBatchingCursor : DataViewRowCursor
         {
             _mapper.Owner.Batcher.Score(_rows, _embeddings, _cancellation);
         }
+        else if (_count > 0)
+        {
+            // Count columns only: nothing runs, but a window after Dispose fails like scoring does.
+            _mapper.Owner.Session.ThrowIfDisposed();
+        }
 
         return _count > 0;
     }

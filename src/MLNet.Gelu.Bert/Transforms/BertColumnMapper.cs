@@ -115,6 +115,7 @@ internal sealed class BertColumnMapper : ColumnMapper
             bool dropped = Roles[added] == BertOutput.TruncatedTokens;
             return (ValueGetter<int>)((ref int value) =>
             {
+                owner.Session.ThrowIfDisposed();
                 var (text, second) = read();
                 rows.Clear();
                 owner.Tokenizer.Tokenize(text, second, rows);

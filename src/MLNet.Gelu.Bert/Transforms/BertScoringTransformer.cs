@@ -25,6 +25,15 @@ namespace MLNet.Gelu.Bert;
 /// the ONNX model, vocabulary and options in the zip. Plain <c>mlContext.Model.Load</c> of such a file fails with a
 /// message naming <c>LoadWithActivations</c>.
 /// </para>
+/// <para>
+/// Disposal: <see cref="Dispose"/> (also through a prediction engine created with the default
+/// <c>PredictionEngineOptions.OwnsTransformer = true</c>, or a <c>TransformerChain</c> that holds this transformer) may
+/// happen on any thread while cursors and other prediction engines score. A batch already running in ONNX Runtime
+/// completes normally; scoring that has not reached ONNX Runtime yet (a cursor's next window, a <c>Predict</c>) throws
+/// <see cref="ObjectDisposedException"/> naming <see cref="BertScoringTransformer"/>, as does every scoring call after
+/// it. Rows already scored into a cursor's window are still served. The native session is released once, when the last
+/// running batch has left; the disposing thread never waits. Schema methods keep working after disposal.
+/// </para>
 /// </remarks>
 public sealed class BertScoringTransformer : IArchivedTransformer, IDisposable
 {
@@ -33,7 +42,7 @@ public sealed class BertScoringTransformer : IArchivedTransformer, IDisposable
         OutputColumnName = outputColumnName;
         InputColumnName = inputColumnName;
         Options = options;
-        Scorer = new BertScorer(options.Model ?? BertModel.AllMiniLmL6V2(), options);
+        Scorer = new BertScorer(options.Model ?? BertModel.AllMiniLmL6V2(), options, nameof(BertScoringTransformer));
         try
         {
             // Built now so that saving cannot fail halfway through writing a model file.
@@ -93,13 +102,14 @@ public sealed class BertScoringTransformer : IArchivedTransformer, IDisposable
 
     /// <summary>Returns a row-to-row mapper that scores each row on its own (used by prediction engines).</summary>
     /// <param name="inputSchema">The schema of the rows.</param>
-    /// <returns>The mapper.</returns>
+    /// <returns>The mapper; its getters throw <see cref="ObjectDisposedException"/> once the transformer is disposed.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An input column is missing or is not text.</exception>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => Bind(inputSchema);
 
     /// <summary>Scores lazily: cursors read windows of rows and score them in length-sorted batches.</summary>
     /// <param name="input">The data to score.</param>
-    /// <returns>The input's columns plus the output column(s).</returns>
+    /// <returns>The input's columns plus the output column(s); its cursors throw <see cref="ObjectDisposedException"/>
+    /// from <c>MoveNext</c> once the transformer is disposed (see the remarks on <see cref="BertScoringTransformer"/>).</returns>
     /// <exception cref="ArgumentOutOfRangeException">An input column is missing or is not text.</exception>
     public IDataView Transform(IDataView input)
     {
@@ -107,7 +117,11 @@ public sealed class BertScoringTransformer : IArchivedTransformer, IDisposable
         return Bind(input.Schema).Transform(input);
     }
 
-    /// <summary>Frees the ONNX Runtime session.</summary>
+    /// <summary>
+    /// Frees the ONNX Runtime session once no batch runs any more; later scoring throws <see cref="ObjectDisposedException"/>
+    /// (see the remarks on <see cref="BertScoringTransformer"/>). Safe from any thread while others score; idempotent;
+    /// never blocks and never throws.
+    /// </summary>
     public void Dispose() => Scorer.Dispose();
 
     /// <summary>Saves the stand-in (see the remarks on <see cref="BertScoringTransformer"/>).</summary>

@@ -198,18 +198,36 @@ public static class GeluModelOperations
         manifest.WriteTo(archive);
     }
 
+    /// <summary>
+    /// Puts every archived component back. When one fails, the components restored before it (which may hold native
+    /// resources, such as a BERT transformer's ONNX Runtime session) are disposed before the exception propagates.
+    /// </summary>
     private static ITransformer RestoreComponents(ITransformer model, ModelManifest manifest, ZipArchive archive, string source)
     {
-        foreach (var entry in manifest.Components)
+        var restored = new List<ITransformer>();
+        try
         {
-            string where = $"[{string.Join(", ", entry.Path)}]";
-            var node = ModelTree.At(model, entry.Path) ?? throw new InvalidDataException(
-                $"The manifest of {source} records a {entry.Kind} transformer at position {where}, but the model has nothing there. The file was changed after saving.");
+            foreach (var entry in manifest.Components)
+            {
+                string where = $"[{string.Join(", ", entry.Path)}]";
+                var node = ModelTree.At(model, entry.Path) ?? throw new InvalidDataException(
+                    $"The manifest of {source} records a {entry.Kind} transformer at position {where}, but the model has nothing there. The file was changed after saving.");
 
-            var type = ResolveRestorer(entry, source);
-            var restorer = (ITransformerRestorer)Activator.CreateInstance(type, nonPublic: true)!;
-            var component = new ArchivedComponent(archive, entry.Folder, source, entry.State, where);
-            model = ModelTree.Replace(model, entry.Path, restorer.Restore(node, component));
+                var type = ResolveRestorer(entry, source);
+                var restorer = (ITransformerRestorer)Activator.CreateInstance(type, nonPublic: true)!;
+                var restoredComponent = restorer.Restore(node, new ArchivedComponent(archive, entry.Folder, source, entry.State, where));
+                restored.Add(restoredComponent);
+                model = ModelTree.Replace(model, entry.Path, restoredComponent);
+            }
+        }
+        catch
+        {
+            foreach (var component in restored)
+            {
+                (component as IDisposable)?.Dispose();
+            }
+
+            throw;
         }
 
         return model;

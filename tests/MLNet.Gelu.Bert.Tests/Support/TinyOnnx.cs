@@ -83,6 +83,27 @@ internal static class TinyOnnx
             [weights, maskWeights, axes]);
     }
 
+    /// <summary>
+    /// A model ONNX Runtime loads but cannot run on the two-token input a session measures its hidden size with: the
+    /// output's last dimension is symbolic (so the session measures it), and the graph reshapes [batch, tokens] ids to
+    /// [batch, tokens, 3], which has the wrong element count for every input.
+    /// </summary>
+    public static byte[] UnmeasurableEncoder()
+    {
+        var shape = new TensorProto { Name = "shape", DataType = Int64 };
+        shape.Dims.Add(3);
+        shape.Int64Data.AddRange([0, 0, 3]);
+        var to = new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = Float };
+        return Build(
+            [Tensor("input_ids", Int64, -1, -1)],
+            [Tensor("last_hidden_state", Float, -1, -1, -1)],
+            [
+                Node("Cast", ["input_ids"], ["idsf"], to),
+                Node("Reshape", ["idsf", "shape"], ["last_hidden_state"]),
+            ],
+            [shape]);
+    }
+
     /// <summary>A vocabulary for the toy: [PAD]=0, [UNK]=1, [CLS]=2, [SEP]=3, then the words.</summary>
     public static string ToyVocabulary => "[PAD]\n[UNK]\n[CLS]\n[SEP]\na\nb\nc\nd\ne\nf\ng\nh\n##s\n";
 }
