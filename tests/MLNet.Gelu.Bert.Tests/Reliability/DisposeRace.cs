@@ -103,6 +103,14 @@ internal sealed class DisposeRace(string owner, int seed)
     /// <summary>Describes the first failures for an assertion message.</summary>
     public string Describe() => $"{_failures.Count} failures; first: {string.Join(" | ", _failures.Take(3))}";
 
+    /// <summary>After all rounds: no wrong result or unexpected exception, every worker ended in ObjectDisposedException, some call succeeded.</summary>
+    public void AssertHeld(int workerRounds)
+    {
+        Assert.True(_failures.Count == 0, Describe());
+        Assert.Equal(workerRounds, Disposed);
+        Assert.True(Correct > 0, "No call succeeded before the dispose: the race never raced.");
+    }
+
     /// <summary>Null when <paramref name="actual"/> equals <paramref name="expected"/> within 1e-5, else where it differs.</summary>
     public static string? Compare(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what)
     {

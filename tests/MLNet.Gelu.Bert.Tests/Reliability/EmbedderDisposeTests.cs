@@ -56,9 +56,7 @@ public class EmbedderDisposeTests
             Assert.Equal(1, embedder.Session.ReleaseCount);
         }
 
-        Assert.True(race.Failures.Count == 0, race.Describe());
-        Assert.Equal(Rounds * Workers, race.Disposed);
-        Assert.True(race.Correct > 0);
+        race.AssertHeld(Rounds * Workers);
     }
 
     /// <summary>3 rounds × 2 threads on MiniLM, whose runs are long enough for the dispose to land inside one.</summary>
@@ -83,9 +81,7 @@ public class EmbedderDisposeTests
             Assert.Equal(1, embedder.Session.ReleaseCount);
         }
 
-        Assert.True(race.Failures.Count == 0, race.Describe());
-        Assert.Equal(Rounds * Workers, race.Disposed);
-        Assert.True(race.Correct > 0);
+        race.AssertHeld(Rounds * Workers);
     }
 
     [Fact]

@@ -117,8 +117,6 @@ public class SessionLeaseTests
             Assert.Equal(0, session.ActiveRuns);
         }
 
-        Assert.True(race.Failures.Count == 0, race.Describe());
-        Assert.Equal(Rounds * Workers, race.Disposed);
-        Assert.True(race.Correct > 0);
+        race.AssertHeld(Rounds * Workers);
     }
 }

@@ -51,9 +51,7 @@ public class TransformerDisposeTests
             Assert.Equal(1, transformer.Session.ReleaseCount);
         }
 
-        Assert.True(race.Failures.Count == 0, race.Describe());
-        Assert.Equal(Rounds * Workers, race.Disposed);
-        Assert.True(race.Correct > 0);
+        race.AssertHeld(Rounds * Workers);
     }
 
     /// <summary>
@@ -97,9 +95,7 @@ public class TransformerDisposeTests
             Assert.Equal(1, transformer.Session.ReleaseCount);
         }
 
-        Assert.True(race.Failures.Count == 0, race.Describe());
-        Assert.Equal(Rounds * Workers, race.Disposed);
-        Assert.True(race.Correct > 0);
+        race.AssertHeld(Rounds * Workers);
     }
 
     /// <summary>2 rounds × 2 threads of MiniLM prediction engines, whose runs are long enough for the dispose to land inside one.</summary>
@@ -125,9 +121,7 @@ public class TransformerDisposeTests
             }
         }
 
-        Assert.True(race.Failures.Count == 0, race.Describe());
-        Assert.Equal(Rounds * Workers, race.Disposed);
-        Assert.True(race.Correct > 0);
+        race.AssertHeld(Rounds * Workers);
     }
 
     [Fact]
