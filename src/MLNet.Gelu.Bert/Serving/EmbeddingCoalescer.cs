@@ -14,7 +14,8 @@ namespace MLNet.Gelu.Bert;
 /// <remarks>
 /// <para>Queue: a request is admitted whole when its texts fit beside those already queued (or nothing is queued);
 /// admission is first come first served, so a large waiting request is not overtaken. A request with more texts than one
-/// window is scored over several rounds, going to the back of the queue after each, so the requests behind it take turns.</para>
+/// window is scored over several rounds, going to the back of the queue after each (behind the requests that arrived
+/// meanwhile), so the requests behind it take turns.</para>
 /// <para>Failures: when a round's model work throws, each request of the round is scored alone once more; one that fails
 /// alone gets that exception (the whole request fails), the others succeed. A round of one request fails at once.</para>
 /// <para>Closing fails what is queued or waiting with <see cref="ObjectDisposedException"/>, lets the running round
@@ -25,6 +26,7 @@ internal sealed class EmbeddingCoalescer
     private readonly Lock _lock = new();
     private readonly LinkedList<EmbeddingRequest> _waiting = new();
     private readonly LinkedList<EmbeddingRequest> _queue = new();
+    private readonly LinkedList<EmbeddingRequest> _continuing = new();
     private readonly List<Slice> _round = [];
     private readonly List<string?> _runTexts = [];
     private readonly BertTokenizedRows _rows = new();
@@ -34,8 +36,7 @@ internal sealed class EmbeddingCoalescer
     private readonly int _dimension;
     private readonly Task _loop;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task? _delay;
-    private long _delayKey;
+    private ITimer? _delayTimer;
     private int _queuedTexts;
     private bool _closed;
     private Exception? _loopFault;
@@ -74,7 +75,7 @@ internal sealed class EmbeddingCoalescer
     /// <summary>The most texts one model run held.</summary>
     public int LargestRun => Volatile.Read(ref _largestRun);
 
-    /// <summary>Texts admitted and not yet taken into a round.</summary>
+    /// <summary>Texts admitted and not yet taken into a round (those of a request being scored window by window included).</summary>
     public int QueuedTexts
     {
         get
@@ -171,9 +172,10 @@ internal sealed class EmbeddingCoalescer
             }
 
             _closed = true;
-            dropped = [.. _waiting, .. _queue];
+            dropped = [.. _waiting, .. _queue, .. _continuing];
             _waiting.Clear();
             _queue.Clear();
+            _continuing.Clear();
             _queuedTexts = 0;
             foreach (var request in dropped)
             {
@@ -238,7 +240,7 @@ internal sealed class EmbeddingCoalescer
     private void Withdraw(EmbeddingRequest request)
     {
         var list = request.Node.List;
-        if (list == _queue)
+        if (list == _queue || list == _continuing)
         {
             _queuedTexts -= request.Remaining;
         }
@@ -320,6 +322,11 @@ internal sealed class EmbeddingCoalescer
         }
         finally
         {
+            lock (_lock)
+            {
+                _delayTimer?.Dispose();
+            }
+
             _scorer.Dispose();
         }
     }
@@ -356,18 +363,16 @@ internal sealed class EmbeddingCoalescer
             return null;
         }
 
-        // One timer per oldest request; arrivals meanwhile wake the loop to check whether the window is full.
-        if (_delay is null || _delayKey != oldest)
-        {
-            _delay = Task.Delay(remaining, _time);
-            _delayKey = oldest;
-        }
-
+        // The timer wakes the loop like an arrival does (so the round never runs on the timer's thread); arrivals
+        // meanwhile wake it to check whether the window is full, and re-arm the timer.
+        _delayTimer ??= _time.CreateTimer(static state => ((EmbeddingCoalescer)state!).WakeUp(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _delayTimer.Change(remaining, Timeout.InfiniteTimeSpan);
         _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return Task.WhenAny(_wake.Task, _delay);
+        return _wake.Task;
     }
 
-    /// <summary>Takes up to one window of texts, oldest request first; a request with texts left goes to the back. Under the lock.</summary>
+    /// <summary>Takes up to one window of texts, oldest request first; a request with texts left waits aside until the
+    /// round ends, then goes to the back of the queue. Under the lock.</summary>
     private void TakeRound()
     {
         var taken = 0;
@@ -382,7 +387,7 @@ internal sealed class EmbeddingCoalescer
             _queue.RemoveFirst();
             if (request.Remaining > 0)
             {
-                _queue.AddLast(node);
+                _continuing.AddLast(node);
             }
         }
 
@@ -435,6 +440,14 @@ internal sealed class EmbeddingCoalescer
         {
             _round.Clear();
             _loopThread = 0;
+            lock (_lock)
+            {
+                while (_continuing.First is { } node)
+                {
+                    _continuing.RemoveFirst();
+                    _queue.AddLast(node);
+                }
+            }
         }
     }
 
@@ -518,6 +531,14 @@ internal sealed class EmbeddingCoalescer
         }
     }
 
+    private void WakeUp()
+    {
+        lock (_lock)
+        {
+            _wake.TrySetResult();
+        }
+    }
+
     private void StopOnFault(Exception fault)
     {
         List<EmbeddingRequest> dropped;
@@ -525,9 +546,10 @@ internal sealed class EmbeddingCoalescer
         {
             _loopFault = fault;
             _closed = true;
-            dropped = [.. _waiting, .. _queue, .. _round.Select(s => s.Request)];
+            dropped = [.. _waiting, .. _queue, .. _continuing, .. _round.Select(s => s.Request)];
             _waiting.Clear();
             _queue.Clear();
+            _continuing.Clear();
             _queuedTexts = 0;
         }
 
