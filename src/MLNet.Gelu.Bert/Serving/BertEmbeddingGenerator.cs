@@ -5,8 +5,9 @@ namespace MLNet.Gelu.Bert;
 /// <summary>
 /// Sentence embeddings as a service: a Microsoft.Extensions.AI <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> whose
 /// concurrent callers share model runs. Requests are queued; one scoring loop takes whatever is waiting whenever the model
-/// is free (the texts of many requests), tokenizes it, sorts it by length, cuts batches under the token budget, runs
-/// them, and completes each request with its own vectors in its own order. Thread-safe; dispose it to free the session.
+/// is free (the texts of many requests), tokenizes it, sorts it by length, cuts it into the batches that pad least under
+/// the token budget, runs them, and completes each request with its own vectors in its own order. Thread-safe; dispose it
+/// to free the session.
 /// </summary>
 /// <remarks>
 /// <para><b>Results</b> equal <see cref="BertEmbedder.Embed(string?)"/> of each text alone (within 1e-5), whatever shared
