@@ -80,6 +80,27 @@ public sealed class GeneratorResultTests
     }
 
     [Fact]
+    public async Task Long_texts_are_chunked_and_averaged_as_BertEmbedder_does_with_the_same_options()
+    {
+        var options = new BertEmbeddingGeneratorOptions { LongText = BertLongTextMode.Chunk, ChunkOverlap = 4, WindowSize = 3 };
+        using var embedder = new BertEmbedder(Serving.ToyModel, new BertEmbedderOptions { LongText = BertLongTextMode.Chunk, ChunkOverlap = 4 });
+        await using var generator = new BertEmbeddingGenerator(Serving.ToyModel, options);
+        string[] texts = [string.Join(' ', Enumerable.Repeat("a b c", 12)), "d", string.Join(' ', Enumerable.Repeat("e f", 20)), "g h", "a"];
+
+        var result = await generator.GenerateAsync(texts).WaitAsync(Serving.Patience);
+
+        Serving.AssertEqualsAlone(texts, result, t => embedder.Embed(t));
+        var rows = new BertTokenizedRows();
+        foreach (var text in texts)
+        {
+            embedder.Tokenizer.Tokenize(text, null, rows);
+        }
+
+        Assert.True(rows.SequenceCount > texts.Length);
+        Assert.Equal(Enumerable.Range(0, rows.SequenceCount).Sum(rows.Length), result.Usage?.InputTokenCount);
+    }
+
+    [Fact]
     public async Task The_default_constructor_serves_the_embedded_MiniLM()
     {
         await using var generator = new BertEmbeddingGenerator();
