@@ -90,19 +90,11 @@ internal sealed class BertBatcher
     {
         var dimension = Dimension;
         var ends = ArrayPool<int>.Shared.Rent(order.Length);
-        var batches = 0;
+        var batches = Cut(order, ends);
         var capacity = 0;
-        for (var start = 0; start < order.Length; start = ends[batches++])
+        for (int b = 0, start = 0; b < batches; start = ends[b++])
         {
-            var end = start + 1;
-            while (end < order.Length && end - start < Options.MaxBatchSize
-                && (long)(end - start + 1) * (int)(order[end] >> 32) <= Options.TokenBudget)
-            {
-                end++;
-            }
-
-            ends[batches] = end;
-            capacity = Math.Max(capacity, (end - start) * (int)(order[end - 1] >> 32));
+            capacity = Math.Max(capacity, (ends[b] - start) * (int)(order[ends[b] - 1] >> 32));
         }
 
         var ids = ArrayPool<long>.Shared.Rent(capacity);
@@ -126,6 +118,83 @@ internal sealed class BertBatcher
             ArrayPool<long>.Shared.Return(mask);
             ArrayPool<long>.Shared.Return(types);
             ArrayPool<float>.Shared.Return(output);
+        }
+    }
+
+    /// <summary>Cuts length-sorted sequences (length in the high 32 bits) into batches: <see cref="CutCheapest"/> with a run
+    /// cost, else <see cref="CutFull"/>. Returns the number of batches; batch <c>b</c> ends before <c>ends[b]</c>.</summary>
+    internal int Cut(ReadOnlySpan<long> order, int[] ends) => Options.RunCostTokens > 0 ? CutCheapest(order, ends) : CutFull(order, ends);
+
+    /// <summary>Fills each batch up to the token budget or the row limit; returns the number of batches, their ends in <paramref name="ends"/>.</summary>
+    private int CutFull(ReadOnlySpan<long> order, int[] ends)
+    {
+        var batches = 0;
+        for (var start = 0; start < order.Length; start = ends[batches++])
+        {
+            var end = start + 1;
+            while (end < order.Length && end - start < Options.MaxBatchSize
+                && (long)(end - start + 1) * (int)(order[end] >> 32) <= Options.TokenBudget)
+            {
+                end++;
+            }
+
+            ends[batches] = end;
+        }
+
+        return batches;
+    }
+
+    /// <summary>
+    /// Cuts the length-sorted sequences into the batches that cost least, counting each batch as its padded tokens
+    /// (rows × its longest row) plus <see cref="BertBatchingOptions.RunCostTokens"/>, under the same token budget and row
+    /// limit (dynamic programming over the cut points). Returns the number of batches, their ends in <paramref name="ends"/>.
+    /// </summary>
+    private int CutCheapest(ReadOnlySpan<long> order, int[] ends)
+    {
+        var n = order.Length;
+        var cost = ArrayPool<long>.Shared.Rent(n + 1);
+        var from = ArrayPool<int>.Shared.Rent(n + 1);
+        try
+        {
+            cost[0] = 0;
+            for (var end = 1; end <= n; end++)
+            {
+                var length = (int)(order[end - 1] >> 32);
+                cost[end] = long.MaxValue;
+                for (var start = end - 1; start >= 0; start--)
+                {
+                    var rows = end - start;
+                    if (rows > 1 && (rows > Options.MaxBatchSize || (long)rows * length > Options.TokenBudget))
+                    {
+                        break;
+                    }
+
+                    var total = cost[start] + ((long)rows * length) + Options.RunCostTokens;
+                    if (total < cost[end])
+                    {
+                        cost[end] = total;
+                        from[end] = start;
+                    }
+                }
+            }
+
+            var batches = 0;
+            for (var end = n; end > 0; end = from[end])
+            {
+                batches++;
+            }
+
+            for (int b = batches - 1, end = n; b >= 0; end = from[end], b--)
+            {
+                ends[b] = end;
+            }
+
+            return batches;
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(cost);
+            ArrayPool<int>.Shared.Return(from);
         }
     }
 

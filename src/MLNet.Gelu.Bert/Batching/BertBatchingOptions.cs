@@ -14,9 +14,18 @@ internal sealed record BertBatchingOptions
     /// <summary>The most rows in one run. Default 256.</summary>
     public int MaxBatchSize { get; init; } = 256;
 
+    /// <summary>
+    /// When above 0, batches are not filled up to the budget but cut where padded tokens plus this many tokens per run
+    /// (a run's fixed cost) are least, so the short rows of a small window do not pad up to its longest. 0 (default) fills
+    /// each batch. <see cref="BertEmbeddingGenerator"/> sets it: its windows are the few texts that arrived together, where
+    /// filling pads about half of every batch.
+    /// </summary>
+    public int RunCostTokens { get; init; }
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(TokenBudget, 1, nameof(TokenBudget));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1, nameof(MaxBatchSize));
+        ArgumentOutOfRangeException.ThrowIfNegative(RunCostTokens, nameof(RunCostTokens));
     }
 }

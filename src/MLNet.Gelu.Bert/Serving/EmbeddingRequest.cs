@@ -1,0 +1,52 @@
+using Microsoft.Extensions.AI;
+
+namespace MLNet.Gelu.Bert;
+
+/// <summary>
+/// One <see cref="BertEmbeddingGenerator.GenerateAsync"/> call inside the coalescer: its texts, where the scoring loop
+/// has got to, its vectors, and the task its caller awaits. Its list node sits in the coalescer's waiting list (not yet
+/// admitted), its queue (texts left to take), or nowhere (every text taken, or finished). Fields other than the vectors
+/// change only under the coalescer's lock; the vectors and <see cref="Written"/> only on the scoring loop.
+/// </summary>
+internal sealed class EmbeddingRequest
+{
+    public EmbeddingRequest(string?[] texts, int dimension)
+    {
+        Texts = texts;
+        Vectors = new float[texts.Length * dimension];
+        Node = new LinkedListNode<EmbeddingRequest>(this);
+    }
+
+    /// <summary>The texts, as the caller gave them (<see langword="null"/> is embedded as the empty text).</summary>
+    public string?[] Texts { get; }
+
+    /// <summary>Text <c>i</c>'s vector is at <c>[i × dimension, (i + 1) × dimension)</c>.</summary>
+    public float[] Vectors { get; }
+
+    /// <summary>The request's place in the coalescer's waiting list or queue.</summary>
+    public LinkedListNode<EmbeddingRequest> Node { get; }
+
+    /// <summary>What the caller awaits; continuations never run on the scoring loop.</summary>
+    public TaskCompletionSource<GeneratedEmbeddings<Embedding<float>>> Completion { get; } =
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The first text not yet taken into a scoring round.</summary>
+    public int Next { get; set; }
+
+    /// <summary>Texts not yet taken into a scoring round.</summary>
+    public int Remaining => Texts.Length - Next;
+
+    /// <summary>Texts whose vectors are written.</summary>
+    public int Written { get; set; }
+
+    /// <summary>Tokens the model read for the written texts.</summary>
+    public long Tokens { get; set; }
+
+    /// <summary>When the request entered the queue (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+    public long QueuedAt { get; set; }
+
+    /// <summary>The caller's cancellation, released when the request finishes.</summary>
+    public CancellationTokenRegistration Cancellation { get; set; }
+
+    public bool IsFinished => Completion.Task.IsCompleted;
+}
