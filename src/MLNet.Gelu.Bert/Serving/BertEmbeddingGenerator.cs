@@ -74,7 +74,7 @@ public sealed class BertEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         options ??= new BertEmbeddingGeneratorOptions();
         options.Validate();
         Options = options;
-        _scorer = new BertScorer(model ?? BertModel.AllMiniLmL6V2(), options);
+        _scorer = new BertScorer(model ?? BertModel.AllMiniLmL6V2(), options, nameof(BertEmbeddingGenerator));
         _metadata = new EmbeddingGeneratorMetadata(ProviderName, null, _scorer.Model.Name, _scorer.Session.Dimension);
         _coalescer = new EmbeddingCoalescer(_scorer, options, time);
     }
