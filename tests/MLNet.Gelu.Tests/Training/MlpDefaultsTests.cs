@@ -1,3 +1,4 @@
+using MLNet.Gelu.Tests.TestSupport;
 using Microsoft.ML;
 using Xunit.Abstractions;
 
@@ -18,14 +19,7 @@ public class MlpDefaultsTests(ITestOutputHelper output)
     public void Default_multiclass_trainer_reaches_93_percent_macro_accuracy_on_held_out_iris(int splitSeed)
     {
         var ml = new MLContext(seed: 1);
-        var lines = new List<string>();
-        ml.Log += (_, e) =>
-        {
-            lock (lines)
-            {
-                lines.Add(e.Message);
-            }
-        };
+        var lines = LogLines.Of(ml);
         var split = ml.Data.TrainTestSplit(MlpTestData.IrisRaw(ml), testFraction: 0.3, seed: splitSeed);
         var model = MlpTestData.IrisPreparation(ml)
             .Append(ml.MulticlassClassification.Trainers.Mlp())

@@ -1,3 +1,4 @@
+using MLNet.Gelu.Tests.TestSupport;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Xunit.Abstractions;
@@ -57,14 +58,7 @@ public class MlpMulticlassTrainerTests(ITestOutputHelper output)
     public void Evaluate_works_on_a_held_out_split_and_the_validation_overload_logs_validation_accuracy()
     {
         var ml = new MLContext(seed: 1);
-        var lines = new List<string>();
-        ml.Log += (_, e) =>
-        {
-            lock (lines)
-            {
-                lines.Add(e.Message);
-            }
-        };
+        var lines = LogLines.Of(ml);
         var split = ml.Data.TrainTestSplit(MlpTestData.Iris(ml), testFraction: 0.3, seed: 5);
         var model = ml.MulticlassClassification.Trainers.Mlp(IrisOptions()).Fit(split.TrainSet, split.TestSet);
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet));
