@@ -36,6 +36,13 @@ public sealed partial class BertModel
                 $"this is not an ONNX model: its {onnx.Length} bytes hold no graph with inputs and outputs. Pass the model's .onnx file.");
         }
 
+        if (!signature.HasOpsetImport)
+        {
+            // Exporters write opset_import after the graph: a file cut right after the graph parses but cannot load.
+            throw new BertModelException(name, BertModelProblem.ModelTruncated,
+                $"the ONNX model declares no operator set (opset_import), which every ONNX model has; its {onnx.Length} bytes end too early. Download or copy it again.");
+        }
+
         return signature;
     }
 

@@ -26,15 +26,20 @@ internal sealed record OnnxTensorInfo(string Name, int ElementType, long[] Dimen
 internal sealed record OnnxSignature(IReadOnlyList<OnnxTensorInfo> Inputs, IReadOnlyList<OnnxTensorInfo> Outputs)
 {
     private const int ModelGraph = 7;
+    private const int ModelOpsetImport = 8;
     private const int GraphInitializer = 5;
     private const int GraphInput = 11;
     private const int GraphOutput = 12;
+
+    /// <summary>Whether the model declares at least one operator set (<c>opset_import</c>); ONNX requires one.</summary>
+    public bool HasOpsetImport { get; private init; }
 
     /// <summary>Reads the signature; throws <see cref="ProtoFormatException"/> on bad bytes, returns null when there is no graph.</summary>
     public static OnnxSignature? Read(ReadOnlySpan<byte> model)
     {
         var reader = new ProtoReader(model);
         OnnxSignature? signature = null;
+        var opsets = false;
         while (!reader.End)
         {
             var (field, wire) = reader.ReadTag();
@@ -44,11 +49,12 @@ internal sealed record OnnxSignature(IReadOnlyList<OnnxTensorInfo> Inputs, IRead
             }
             else
             {
+                opsets |= field == ModelOpsetImport && wire == 2;
                 reader.Skip(wire);
             }
         }
 
-        return signature;
+        return signature is null ? null : signature with { HasOpsetImport = opsets };
     }
 
     private static OnnxSignature ReadGraph(ReadOnlySpan<byte> graph)
