@@ -76,7 +76,7 @@ public static class GeluCatalog
     /// <param name="approximation">Which GELU form to compute; see <see cref="GeluApproximation"/>.</param>
     /// <returns>The estimator.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="catalog"/> or <paramref name="columns"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="columns"/> is empty, holds an empty name, or a pair reads an earlier pair's output.</exception>
+    /// <exception cref="ArgumentException"><paramref name="columns"/> is empty, holds an empty name, two pairs write one column, or a pair reads an earlier pair's output.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="approximation"/> is not defined.</exception>
     public static ActivationEstimator Gelu(this TransformsCatalog catalog, InputOutputColumnPair[] columns, GeluApproximation approximation = GeluApproximation.None)
     {
@@ -139,7 +139,7 @@ public static class GeluCatalog
     /// <param name="activation">The activation; default exact GELU.</param>
     /// <returns>The estimator.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="catalog"/> or <paramref name="columns"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="columns"/> is empty, holds an empty name, or a pair reads an earlier pair's output.</exception>
+    /// <exception cref="ArgumentException"><paramref name="columns"/> is empty, holds an empty name, two pairs write one column, or a pair reads an earlier pair's output.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="activation"/> is not defined.</exception>
     public static ActivationEstimator ApplyActivation(this TransformsCatalog catalog, InputOutputColumnPair[] columns, Activation activation = Activation.Gelu)
     {

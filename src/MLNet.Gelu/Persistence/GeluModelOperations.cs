@@ -48,9 +48,10 @@ public static class GeluModelOperations
     /// <exception cref="ArgumentNullException"><paramref name="catalog"/>, <paramref name="model"/> or <paramref name="filePath"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The model cannot be applied to <paramref name="inputSchema"/> (a column is missing or of the wrong type); nothing is written.</exception>
     /// <exception cref="IOException">The file cannot be written; the target is left as it was.</exception>
+    /// <exception cref="ArgumentException"><paramref name="filePath"/> is empty.</exception>
     public static void SaveWithActivations(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema? inputSchema, string filePath)
     {
-        ArgumentNullException.ThrowIfNull(filePath);
+        ArgumentException.ThrowIfNullOrEmpty(filePath);
         var (manifest, components) = Describe(catalog, model, inputSchema);
         string fullPath = Path.GetFullPath(filePath);
         string directory = Path.GetDirectoryName(fullPath) ?? ".";
@@ -112,11 +113,12 @@ public static class GeluModelOperations
     /// <param name="inputSchema">The input schema saved with the model.</param>
     /// <returns>The model.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="catalog"/> or <paramref name="filePath"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="filePath"/> is empty.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The manifest is unreadable or does not match the model.</exception>
+    /// <exception cref="InvalidDataException">The file is not a zip, or the manifest is unreadable or does not match the model.</exception>
     public static ITransformer LoadWithActivations(this ModelOperationsCatalog catalog, string filePath, out DataViewSchema inputSchema)
     {
-        ArgumentNullException.ThrowIfNull(filePath);
+        ArgumentException.ThrowIfNullOrEmpty(filePath);
         using var stream = File.OpenRead(filePath);
         return Load(catalog, stream, filePath, out inputSchema);
     }
@@ -127,7 +129,7 @@ public static class GeluModelOperations
     /// <param name="inputSchema">The input schema saved with the model.</param>
     /// <returns>The model.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="catalog"/> or <paramref name="stream"/> is null.</exception>
-    /// <exception cref="InvalidDataException">The manifest is unreadable or does not match the model.</exception>
+    /// <exception cref="InvalidDataException">The bytes are not a zip, or the manifest is unreadable or does not match the model.</exception>
     public static ITransformer LoadWithActivations(this ModelOperationsCatalog catalog, Stream stream, out DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -147,7 +149,7 @@ public static class GeluModelOperations
         ArgumentNullException.ThrowIfNull(catalog);
         long start = stream.Position;
         ModelManifest? manifest;
-        using (var archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true))
+        using (var archive = OpenArchive(stream, source))
         {
             manifest = ModelManifest.ReadFrom(archive, source);
         }
@@ -169,6 +171,19 @@ public static class GeluModelOperations
         stream.Position = start;
         using var entries = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
         return RestoreComponents(model, manifest, entries, source);
+    }
+
+    /// <summary>Opens the model zip; bytes that are not a zip fail naming the source, not with the zip reader's bare message.</summary>
+    private static ZipArchive OpenArchive(Stream stream, string source)
+    {
+        try
+        {
+            return new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{source} is not a model saved by ML.NET: it is not a zip archive ({e.Message}).", e);
+        }
     }
 
     /// <summary>The restorer of a component entry, from the library's own list (<see cref="KnownRestorers"/>).</summary>

@@ -27,27 +27,32 @@ internal static class MlpFitting
         ArgumentNullException.ThrowIfNull(trainData);
         var features = MlpDataReader.FeatureColumn(trainData.Schema, options.FeatureColumnName, "training");
         var label = labelColumn(trainData.Schema, "training");
-        var (x, y) = MlpDataReader.Read(trainData, features, label, "training");
 
+        // Both schemas are checked before a row is read: a bad validation set must not cost a pass over the training data.
+        DataViewSchema.Column? vFeatures = null, vLabel = null;
+        if (validationData is not null)
+        {
+            vFeatures = MlpDataReader.FeatureColumn(validationData.Schema, options.FeatureColumnName, "validation");
+            if (!vFeatures.Value.Type.Equals(features.Type))
+            {
+                throw new ArgumentException(
+                    $"Feature column '{features.Name}' is {features.Type} in the training data but {vFeatures.Value.Type} in the validation data.", nameof(validationData));
+            }
+
+            vLabel = labelColumn(validationData.Schema, "validation");
+            if (!vLabel.Value.Type.Equals(label.Type))
+            {
+                throw new ArgumentException(
+                    $"Label column '{label.Name}' is {label.Type} in the training data but {vLabel.Value.Type} in the validation data; map both with the same MapValueToKey.", nameof(validationData));
+            }
+        }
+
+        var (x, y) = MlpDataReader.Read(trainData, features, label, "training");
         float[]? vx = null;
         int[]? vy = null;
         if (validationData is not null)
         {
-            var vFeatures = MlpDataReader.FeatureColumn(validationData.Schema, options.FeatureColumnName, "validation");
-            if (!vFeatures.Type.Equals(features.Type))
-            {
-                throw new ArgumentException(
-                    $"Feature column '{features.Name}' is {features.Type} in the training data but {vFeatures.Type} in the validation data.", nameof(validationData));
-            }
-
-            var vLabel = labelColumn(validationData.Schema, "validation");
-            if (!vLabel.Type.Equals(label.Type))
-            {
-                throw new ArgumentException(
-                    $"Label column '{label.Name}' is {label.Type} in the training data but {vLabel.Type} in the validation data; map both with the same MapValueToKey.", nameof(validationData));
-            }
-
-            (vx, vy) = MlpDataReader.Read(validationData, vFeatures, vLabel, "validation");
+            (vx, vy) = MlpDataReader.Read(validationData, vFeatures!.Value, vLabel!.Value, "validation");
         }
 
         var host = env.Register("Mlp");

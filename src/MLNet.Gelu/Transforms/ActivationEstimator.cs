@@ -38,6 +38,13 @@ public sealed class ActivationEstimator : IEstimator<ActivationTransformer>
 
             for (int j = 0; j < i; j++)
             {
+                if (columns[j].OutputColumnName == columns[i].OutputColumnName)
+                {
+                    throw new ArgumentException(
+                        $"Column pairs {j} and {i} both write column '{columns[i].OutputColumnName}'; the second would hide the first. Give each output its own name.",
+                        nameof(columns));
+                }
+
                 if (columns[j].OutputColumnName == columns[i].InputColumnName)
                 {
                     throw new ArgumentException(
