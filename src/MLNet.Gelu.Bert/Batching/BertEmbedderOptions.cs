@@ -111,6 +111,15 @@ public record BertEmbedderOptions
                 $"Unknown activation; use one of {string.Join(", ", Enum.GetNames<Activation>())}, or null to keep the model's.");
         }
 
+        if (!Enum.IsDefined(GraphOptimizationLevel))
+        {
+            throw new ArgumentOutOfRangeException(nameof(GraphOptimizationLevel), GraphOptimizationLevel,
+                $"Unknown graph optimization level; use one of {string.Join(", ", Enum.GetNames<GraphOptimizationLevel>())}.");
+        }
+
+        // Named as the user set them (the session's options call the entries ConfigEntries).
+        ArgumentNullException.ThrowIfNull(ProviderOptions, nameof(ProviderOptions));
+        ArgumentNullException.ThrowIfNull(SessionConfigEntries, nameof(SessionConfigEntries));
         SessionOptions().Validate();
     }
 }
