@@ -13,7 +13,7 @@ namespace MLNet.Gelu.Bert.Tests.Reliability;
 /// allocation rate; it is reported), the threads outside the .NET thread pool (which grows and shrinks by its own rules;
 /// reported) and the open handles must stay within 5 % of the warm-up value at every later tenth, and every row must be
 /// the text's embedding alone. CI runs it on the BERT-shaped toy
-/// encoder; with the environment variable <c>MLNETGELU_SOAK=full</c> it runs on all-MiniLM-L6-v2 (a nightly-style run).
+/// encoder; with the environment variable <c>MLNET_GELU_SOAK=full</c> it runs on all-MiniLM-L6-v2 (a nightly-style run).
 /// Runs alone (not beside other tests), so the process-wide counters are its own.
 /// </summary>
 [Collection(TimingCollection.Name)]
@@ -24,7 +24,7 @@ public class SoakTests
     private const int WarmUp = 4;
     private const double Growth = 1.05;
 
-    private static readonly bool Full = Environment.GetEnvironmentVariable("MLNETGELU_SOAK") == "full";
+    private static readonly bool Full = Environment.GetEnvironmentVariable("MLNET_GELU_SOAK") == "full";
 
     private static readonly string[] Texts =
     [
