@@ -76,6 +76,12 @@ internal sealed class BertSession : IDisposable
     /// </summary>
     internal static event Action<BertSession>? Released;
 
+    /// <summary>
+    /// Test seam for fault injection: called with the batch's rows and padded length inside every run's lease, just before
+    /// ONNX Runtime runs; an exception it throws fails that run as a failing model would. Null (nothing) in the library.
+    /// </summary>
+    internal Action<int, int>? BeforeRun { get; set; }
+
     /// <summary>The model.</summary>
     public BertModel Model { get; }
 
@@ -116,6 +122,7 @@ internal sealed class BertSession : IDisposable
         Enter();
         try
         {
+            BeforeRun?.Invoke(batch, length);
             long[] shape = [batch, length];
             long[] outputShape = Model.OutputRank == 3 ? [batch, length, Dimension] : [batch, Dimension];
             using var ids = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputIds[..count], shape);
