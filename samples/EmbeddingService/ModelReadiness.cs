@@ -12,7 +12,9 @@ namespace EmbeddingService;
 /// <remarks>
 /// The generator is a singleton of the container, which disposes it when the app is disposed: after the server has
 /// stopped and the requests it accepted have finished. If the model cannot be loaded the app stops (the host's
-/// default for a failed background service) and the error is logged.
+/// default for a failed background service) and the error is logged. appsettings.json silences the health-check
+/// service's own log, which reports every 503 probe (while the model loads, or the app stops) as an error; this class
+/// logs when the service becomes ready.
 /// </remarks>
 internal sealed partial class ModelReadiness(
     IServiceProvider services, IOptions<EmbeddingServiceOptions> options, IHostApplicationLifetime lifetime, ILogger<ModelReadiness> logger)
