@@ -51,6 +51,26 @@ public static class EmbeddingServiceApp
         return app;
     }
 
+    /// <summary>Builds the app and runs it until it stops (Ctrl+C, SIGTERM), then disposes it: what Program.cs does.</summary>
+    /// <param name="args">Command-line arguments, as for <see cref="Create"/>.</param>
+    /// <returns>The process exit code: 0, or 1 when the model could not be loaded (the error is logged).</returns>
+    /// <exception cref="OptionsValidationException">A setting of the <c>EmbeddingService</c> section is out of range; the message names it.</exception>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var app = Create(args);
+        var readiness = app.Services.GetRequiredService<ModelReadiness>();
+        try
+        {
+            await app.RunAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (readiness.LoadFailure is not null)
+        {
+            // The load failed before the server had started, and stopping the app cancelled the start.
+        }
+
+        return readiness.LoadFailure is null ? 0 : 1;
+    }
+
     /// <summary>
     /// Registers the generator: one <see cref="BertEmbeddingGenerator"/> for the app's lifetime, created from the
     /// <c>EmbeddingService</c> settings (<see cref="EmbeddingServiceOptions.ToGeneratorOptions"/>) when

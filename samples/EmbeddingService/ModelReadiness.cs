@@ -12,7 +12,7 @@ namespace EmbeddingService;
 /// <remarks>
 /// The generator is a singleton of the container, which disposes it when the app is disposed: after the server has
 /// stopped and the requests it accepted have finished. If the model cannot be loaded the app stops (the host's
-/// default for a failed background service) and the error is logged. appsettings.json silences the health-check
+/// default for a failed background service), the error is logged, and <see cref="EmbeddingServiceApp.RunAsync"/> returns 1. appsettings.json silences the health-check
 /// service's own log, which reports every 503 probe (while the model loads, or the app stops) as an error; this class
 /// logs when the service becomes ready.
 /// </remarks>
@@ -34,9 +34,23 @@ internal sealed partial class ModelReadiness(
             : _model is { } model ? HealthCheckResult.Healthy($"{model.Id} is loaded.")
             : HealthCheckResult.Unhealthy("The model is loading."));
 
+    /// <summary>Why the model could not be loaded; <see langword="null"/> while it loads or once it has.</summary>
+    public Exception? LoadFailure { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var model = await Task.Run(Load, stoppingToken).ConfigureAwait(false);
+        LoadedModel model;
+        try
+        {
+            model = await Task.Run(Load, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // The host logs it and stops the app; EmbeddingServiceApp.RunAsync then exits with 1.
+            LoadFailure = e;
+            throw;
+        }
+
         _model = model;
         LogReady(logger, model.Id ?? "(unnamed)", model.Dimensions);
     }

@@ -3,5 +3,5 @@
 //   dotnet run --project samples/EmbeddingService -c Release -- --urls=http://127.0.0.1:8080
 //
 // Settings: the EmbeddingService section of appsettings.json (EmbeddingServiceOptions documents each default).
-// RunAsync returns once the app has stopped (Ctrl+C, SIGTERM), and disposes it: the generator goes last.
-await EmbeddingService.EmbeddingServiceApp.Create(args).RunAsync();
+// Runs until Ctrl+C or SIGTERM, then disposes the app: the generator goes last. Exits with 1 if the model cannot load.
+return await EmbeddingService.EmbeddingServiceApp.RunAsync(args);

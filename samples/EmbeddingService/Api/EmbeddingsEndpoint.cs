@@ -41,6 +41,11 @@ internal sealed partial class EmbeddingsEndpoint(ModelReadiness readiness, IOpti
         {
             return e.Error;
         }
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away while sending the body.
+            return Results.Empty;
+        }
 
         GeneratedEmbeddings<Embedding<float>> embeddings;
         try
