@@ -11,10 +11,10 @@ namespace EmbeddingService;
 /// </summary>
 /// <remarks>
 /// The generator is a singleton of the container, which disposes it when the app is disposed: after the server has
-/// stopped and the requests it accepted have finished. If the model cannot be loaded the app stops (the host's
-/// default for a failed background service), the error is logged, and <see cref="EmbeddingServiceApp.RunAsync"/> returns 1. appsettings.json silences the health-check
-/// service's own log, which reports every 503 probe (while the model loads, or the app stops) as an error; this class
-/// logs when the service becomes ready.
+/// stopped and the requests it accepted have finished. If the model cannot be loaded the app stops (the host's default
+/// for a failed background service), the error is logged, and <see cref="EmbeddingServiceApp.RunAsync"/> returns 1.
+/// appsettings.json silences the health-check service's own log, which reports every 503 probe (while the model
+/// loads, or once the app stops) as an error; this class logs when the service becomes ready.
 /// </remarks>
 internal sealed partial class ModelReadiness(
     IServiceProvider services, IOptions<EmbeddingServiceOptions> options, IHostApplicationLifetime lifetime, ILogger<ModelReadiness> logger)
@@ -28,14 +28,14 @@ internal sealed partial class ModelReadiness(
     /// <summary>Whether the app has begun to stop (<see cref="IHostApplicationLifetime.ApplicationStopping"/> fired).</summary>
     public bool IsStopping => lifetime.ApplicationStopping.IsCancellationRequested;
 
+    /// <summary>Why the model could not be loaded; <see langword="null"/> while it loads or once it has.</summary>
+    public Exception? LoadFailure { get; private set; }
+
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(
             IsStopping ? HealthCheckResult.Unhealthy("The service is shutting down.")
             : _model is { } model ? HealthCheckResult.Healthy($"{model.Id} is loaded.")
             : HealthCheckResult.Unhealthy("The model is loading."));
-
-    /// <summary>Why the model could not be loaded; <see langword="null"/> while it loads or once it has.</summary>
-    public Exception? LoadFailure { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
