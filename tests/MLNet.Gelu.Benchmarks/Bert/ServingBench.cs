@@ -1,5 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using EmbeddingService;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using MLNet.Gelu.Bert;
 using MLNet.Gelu.Datasets;
 
@@ -7,14 +13,16 @@ namespace MLNet.Gelu.Benchmarks.Bert;
 
 /// <summary>
 /// <c>--serving</c>: N concurrent callers, each sending single texts one after another (a closed loop) until 1,000 UCI
-/// sentences are embedded, with all-MiniLM-L6-v2 on 2 intra-op threads. Throughput and per-request latency percentiles
-/// for (a) <see cref="BertEmbeddingGenerator"/>, (b) the same with <c>MaxQueueDelay</c> = 2 ms, and (c) a
-/// <see cref="BertEmbedder.Embed(string?)"/> call per request; (d), the baseline, is <see cref="BertEmbedder.Embed(IReadOnlyList{string?})"/>
-/// of all 1,000 at once. Ratios are throughput relative to (d). Not a unit test: it prints a table.
+/// sentences (<c>--texts N</c> for another number) are embedded, with all-MiniLM-L6-v2 on 2 intra-op threads.
+/// Throughput and per-request latency percentiles for (a) <see cref="BertEmbeddingGenerator"/>, (b) the same with
+/// <c>MaxQueueDelay</c> = 2 ms, (c) a <see cref="BertEmbedder.Embed(string?)"/> call per request, and (e) the same callers
+/// through the HTTP service (samples/EmbeddingService, started in this process on 127.0.0.1: an OpenAI-style
+/// <c>POST /v1/embeddings</c> per text, base64 answers, one pooled connection per caller, over its own generator as (a));
+/// (d), the baseline, is <see cref="BertEmbedder.Embed(IReadOnlyList{string?})"/> of all texts at once. Ratios are
+/// throughput relative to (d). Not a unit test: it prints a table.
 /// </summary>
 internal static class ServingBench
 {
-    private const int Texts = 1000;
     private static readonly int[] Concurrency = [1, 8, 64, 256];
     private static readonly Dictionary<BertEmbeddingGenerator, long> LastRounds = [];
     private static readonly Dictionary<BertEmbeddingGenerator, long> LastTexts = [];
@@ -36,20 +44,30 @@ internal static class ServingBench
             repetitions = int.Parse(args[at + 1], CultureInfo.InvariantCulture);
         }
 
+        int count = 1000;
+        at = Array.IndexOf(args, "--texts");
+        if (at >= 0 && at + 1 < args.Length)
+        {
+            count = int.Parse(args[at + 1], CultureInfo.InvariantCulture);
+        }
+
         IReadOnlyList<SentimentSentence> all = UciSentiment.Load();
-        string[] texts = Enumerable.Range(0, Texts).Select(i => all[(int)((long)i * all.Count / Texts)].Text).ToArray();
+        string[] texts = Enumerable.Range(0, count).Select(i => all[(int)((long)i * all.Count / count)].Text).ToArray();
         using BertEmbedder embedder = BertScoringBenchmarks.NewEmbedder();
         using var generator = new BertEmbeddingGenerator(BertModel.AllMiniLmL6V2(), GeneratorOptions(TimeSpan.Zero));
         using var delayed = new BertEmbeddingGenerator(BertModel.AllMiniLmL6V2(), GeneratorOptions(TimeSpan.FromMilliseconds(2)));
+        using var served = new BertEmbeddingGenerator(BertModel.AllMiniLmL6V2(), GeneratorOptions(TimeSpan.Zero) with { QueueFullMode = QueueFullMode.Reject });
+        using var service = HttpService.Start(served, levels.Max());
 
-        Console.WriteLine($"{Texts} UCI sentences, all-MiniLM-L6-v2, 2 intra-op threads, {Environment.ProcessorCount} cores; " +
+        Console.WriteLine($"{count} UCI sentences, all-MiniLM-L6-v2, 2 intra-op threads, {Environment.ProcessorCount} cores; " +
             "callers send one text per request, each waiting for its answer before the next.");
 
-        // Warm-up: every path once.
+        // Warm-up: every path once (the HTTP one opens a connection per caller of the largest level).
         embedder.Embed(texts.Take(64).ToArray());
         generator.GenerateAsync(texts.Take(64)).GetAwaiter().GetResult();
         delayed.GenerateAsync(texts.Take(64)).GetAwaiter().GetResult();
-        foreach (BertEmbeddingGenerator g in new[] { generator, delayed })
+        HttpPass(service, texts.Take(Math.Max(64, levels.Max())).ToArray(), levels.Max());
+        foreach (BertEmbeddingGenerator g in new[] { generator, delayed, served })
         {
             LastRounds[g] = g.Coalescer.Rounds;
             LastTexts[g] = g.Coalescer.TextsScored;
@@ -71,12 +89,13 @@ internal static class ServingBench
             for (int repetition = 0; repetition < repetitions; repetition++)
             {
                 var (seconds, cpuSeconds) = Timed(() => embedder.Embed(texts));
-                var baseline = (Wall: Texts / seconds, Cpu: Texts / cpuSeconds);
+                var baseline = (Wall: count / seconds, Cpu: count / cpuSeconds);
                 offline.Add(baseline.Wall);
                 offlineCpu.Add(baseline.Cpu);
                 Add(rows, "(a) BertEmbeddingGenerator", GeneratorPass(generator, texts, callers), baseline, generator);
                 Add(rows, "(b) generator, MaxQueueDelay 2 ms", GeneratorPass(delayed, texts, callers), baseline, delayed);
                 Add(rows, "(c) BertEmbedder.Embed per call", EmbedderPass(embedder, texts, callers), baseline, null);
+                Add(rows, "(e) HTTP service, loopback", HttpPass(service, texts, callers), baseline, served);
             }
 
             foreach (var (mode, measured) in rows)
@@ -89,7 +108,8 @@ internal static class ServingBench
             }
         }
 
-        Console.WriteLine($"| (d) offline Embed(all 1,000) | 1 | {Median(offline):0} | 1.00 | {Median(offlineCpu):0} | 1.00 | {Texts / Median(offline) * 1000:0} (the call) | | | | |");
+        Console.WriteLine($"| (d) offline Embed(all {count:N0}) | 1 | {Median(offline):0} | 1.00 | {Median(offlineCpu):0} | 1.00 | " +
+            $"{count / Median(offline) * 1000:0} (the call) | | | | |");
         return 0;
     }
 
@@ -152,6 +172,26 @@ internal static class ServingBench
         return new Pass(Stopwatch.GetElapsedTime(start).TotalSeconds, (CpuTime() - cpu).TotalSeconds, latencies);
     }
 
+    private static Pass HttpPass(HttpService service, string[] texts, int callers)
+    {
+        var latencies = new double[texts.Length];
+        byte[][] bodies = texts.Select(HttpService.Body).ToArray();
+        int next = -1;
+        TimeSpan cpu = CpuTime();
+        long start = Stopwatch.GetTimestamp();
+        Task[] tasks = Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
+        {
+            for (int i = Interlocked.Increment(ref next); i < texts.Length; i = Interlocked.Increment(ref next))
+            {
+                long sent = Stopwatch.GetTimestamp();
+                await service.EmbedAsync(bodies[i]).ConfigureAwait(false);
+                latencies[i] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+            }
+        })).ToArray();
+        Task.WaitAll(tasks);
+        return new Pass(Stopwatch.GetElapsedTime(start).TotalSeconds, (CpuTime() - cpu).TotalSeconds, latencies);
+    }
+
     private static void Add(Dictionary<string, Measured> rows, string mode, Pass pass, (double Wall, double Cpu) baseline, BertEmbeddingGenerator? generator)
     {
         if (!rows.TryGetValue(mode, out Measured? measured))
@@ -195,6 +235,70 @@ internal static class ServingBench
     private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
     private sealed record Pass(double Seconds, double CpuSeconds, double[] Latencies);
+
+    /// <summary>samples/EmbeddingService in this process on 127.0.0.1 (a free port) over a given generator, and a client
+    /// with a connection per caller.</summary>
+    private sealed class HttpService : IDisposable
+    {
+        private readonly WebApplication _app;
+        private readonly HttpClient _http;
+
+        private HttpService(WebApplication app, HttpClient http)
+        {
+            _app = app;
+            _http = http;
+        }
+
+        /// <summary>Starts the service over <paramref name="generator"/> (which stays the caller's to dispose) and waits until it is ready.</summary>
+        public static HttpService Start(BertEmbeddingGenerator generator, int connections)
+        {
+            var app = EmbeddingServiceApp.Create(
+                ["--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"],
+                services => services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(generator));
+            app.StartAsync().GetAwaiter().GetResult();
+            var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections }) { BaseAddress = new Uri(app.Urls.Single()) };
+            var deadline = Stopwatch.StartNew();
+            while (http.GetAsync(EmbeddingServiceApp.ReadinessRoute).GetAwaiter().GetResult().StatusCode != HttpStatusCode.OK)
+            {
+                if (deadline.Elapsed > TimeSpan.FromMinutes(1))
+                {
+                    throw new InvalidOperationException("The embedding service did not become ready within a minute.");
+                }
+
+                Thread.Sleep(10);
+            }
+
+            return new HttpService(app, http);
+        }
+
+        /// <summary>The request body for one text, as the OpenAI clients send it (base64 answers).</summary>
+        public static byte[] Body(string text) => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["input"] = new[] { text },
+            ["model"] = "all-MiniLM-L6-v2",
+            ["encoding_format"] = "base64",
+        });
+
+        /// <summary>Posts one request and reads the whole answer; anything but 200 stops the benchmark.</summary>
+        public async Task EmbedAsync(byte[] body)
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new("application/json");
+            using var response = await _http.PostAsync(EmbeddingServiceApp.EmbeddingsRoute, content).ConfigureAwait(false);
+            byte[] answer = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                throw new InvalidOperationException($"The service answered {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(answer)}");
+            }
+        }
+
+        public void Dispose()
+        {
+            _http.Dispose();
+            _app.StopAsync().GetAwaiter().GetResult();
+            ((IDisposable)_app).Dispose();
+        }
+    }
 
     private sealed class Measured
     {
