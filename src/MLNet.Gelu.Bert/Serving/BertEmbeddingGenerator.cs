@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MLNet.Gelu.Bert;
 
@@ -30,6 +31,11 @@ namespace MLNet.Gelu.Bert;
 /// <see cref="ObjectDisposedException"/>; requests still queued or waiting for room fail with
 /// <see cref="ObjectDisposedException"/> at once; the running round finishes and its requests complete (those with texts
 /// still queued fail); then the session is disposed. Disposal waits for the running round.</para>
+/// <para><b>Logging</b> through <see cref="BertEmbedderOptions.Logger"/> (none by default), each event with a stable id:
+/// 1 <c>ExecutionProviderFallback</c> (warning), 101 <c>RequestRejected</c> (warning, one per rejected request), 102
+/// <c>BatchFailed</c> (warning: a run shared by several requests failed and each is retried alone), 103
+/// <c>RequestFailed</c> (error, with the exception), 104 <c>RequestsFailedByDispose</c> (warning) and 105
+/// <c>ScoringLoopStopped</c> (critical). An event is logged before the caller it concerns sees the outcome.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -76,7 +82,7 @@ public sealed class BertEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         Options = options;
         _scorer = new BertScorer(model ?? BertModel.AllMiniLmL6V2(), options, nameof(BertEmbeddingGenerator));
         _metadata = new EmbeddingGeneratorMetadata(ProviderName, null, _scorer.Model.Name, _scorer.Session.Dimension);
-        _coalescer = new EmbeddingCoalescer(_scorer, options, time);
+        _coalescer = new EmbeddingCoalescer(_scorer, options, time, options.Logger ?? NullLogger.Instance);
     }
 
     /// <summary>The model the session runs: the options' overrides applied and, with an activation rewrite, the graph rewritten.</summary>

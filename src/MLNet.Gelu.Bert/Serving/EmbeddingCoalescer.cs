@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace MLNet.Gelu.Bert;
 
@@ -20,6 +21,8 @@ namespace MLNet.Gelu.Bert;
 /// alone gets that exception (the whole request fails), the others succeed. A round of one request fails at once.</para>
 /// <para>Closing fails what is queued or waiting with <see cref="ObjectDisposedException"/>, lets the running round
 /// finish, then ends the loop, which disposes the scorer.</para>
+/// <para>Logging (<see cref="BertLog"/>, never under the lock): a rejected request, a failed run and its retry alone, a
+/// request failed by its run, the requests failed by closing, and a loop that stopped on an unexpected error.</para>
 /// </remarks>
 internal sealed class EmbeddingCoalescer
 {
@@ -42,6 +45,7 @@ internal sealed class EmbeddingCoalescer
     private readonly BertBatcher _batcher;
     private readonly BertEmbeddingGeneratorOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly int _dimension;
     private readonly Task _loop;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -55,12 +59,13 @@ internal sealed class EmbeddingCoalescer
     private long _textsScored;
     private int _largestRun;
 
-    public EmbeddingCoalescer(BertScorer scorer, BertEmbeddingGeneratorOptions options, TimeProvider time)
+    public EmbeddingCoalescer(BertScorer scorer, BertEmbeddingGeneratorOptions options, TimeProvider time, ILogger logger)
     {
         _scorer = scorer;
         _batcher = new BertBatcher(scorer.Session, options.BatchingOptions() with { RunCostTokens = RunCostTokens });
         _options = options;
         _time = time;
+        _logger = logger;
         _dimension = scorer.Session.Dimension;
         ModelId = scorer.Model.Name;
         _loop = Task.Run(RunAsync);
@@ -138,6 +143,7 @@ internal sealed class EmbeddingCoalescer
                 (this, request));
         }
 
+        int? rejectedBeside = null;
         lock (_lock)
         {
             if (_closed)
@@ -158,12 +164,18 @@ internal sealed class EmbeddingCoalescer
             else if (_options.QueueFullMode == QueueFullMode.Reject)
             {
                 request.Cancellation.Unregister();
-                throw new EmbeddingQueueFullException(texts.Length, _queuedTexts, _options.MaxQueuedTexts);
+                rejectedBeside = _queuedTexts;
             }
             else
             {
                 _waiting.AddLast(request.Node);
             }
+        }
+
+        if (rejectedBeside is { } queued)
+        {
+            BertLog.RequestRejected(_logger, ModelId, texts.Length, queued, _options.MaxQueuedTexts);
+            throw new EmbeddingQueueFullException(texts.Length, queued, _options.MaxQueuedTexts);
         }
 
         return request.Completion.Task;
@@ -195,10 +207,19 @@ internal sealed class EmbeddingCoalescer
             _wake.TrySetResult();
         }
 
+        int failed = 0, texts = 0;
         foreach (var request in dropped)
         {
-            Finish(request, new ObjectDisposedException(nameof(BertEmbeddingGenerator),
-                "The embedding generator was disposed before this request was scored."));
+            if (Finish(request, new ObjectDisposedException(nameof(BertEmbeddingGenerator), "The embedding generator was disposed before this request was scored.")))
+            {
+                failed++;
+                texts += request.Texts.Length;
+            }
+        }
+
+        if (failed > 0)
+        {
+            BertLog.RequestsFailedByDispose(_logger, ModelId, failed, texts);
         }
 
         return _loop;
@@ -267,16 +288,17 @@ internal sealed class EmbeddingCoalescer
     {
         lock (_lock)
         {
-            if (request.IsFinished)
+            if (!request.TryClaim())
             {
                 return;
             }
 
             Withdraw(request);
-            request.Completion.TrySetCanceled(token);
+            request.Completion.SetCanceled(token);
         }
     }
 
+    /// <summary>Fails a request whose model run failed (alone, or in a run it had to itself), and logs it.</summary>
     private void Fail(EmbeddingRequest request, Exception error)
     {
         lock (_lock)
@@ -284,15 +306,30 @@ internal sealed class EmbeddingCoalescer
             Withdraw(request);
         }
 
-        Finish(request, error);
+        if (request.TryClaim())
+        {
+            BertLog.RequestFailed(_logger, error, ModelId, request.Texts.Length);
+            Settle(request, error);
+        }
     }
 
-    private static void Finish(EmbeddingRequest request, Exception error)
+    /// <summary>Fails a request unless it finished already; says whether this call failed it.</summary>
+    private static bool Finish(EmbeddingRequest request, Exception error)
     {
-        if (request.Completion.TrySetException(error))
+        if (!request.TryClaim())
         {
-            request.Cancellation.Unregister();
+            return false;
         }
+
+        Settle(request, error);
+        return true;
+    }
+
+    /// <summary>Completes a claimed request with an error.</summary>
+    private static void Settle(EmbeddingRequest request, Exception error)
+    {
+        request.Completion.SetException(error);
+        request.Cancellation.Unregister();
     }
 
     private async Task RunAsync()
@@ -422,8 +459,15 @@ internal sealed class EmbeddingCoalescer
             {
                 Score(round);
             }
-            catch (Exception) when (round.Length > 1)
+            catch (Exception e) when (round.Length > 1)
             {
+                var texts = 0;
+                foreach (var slice in round)
+                {
+                    texts += slice.Count;
+                }
+
+                BertLog.BatchFailed(_logger, e, ModelId, texts, round.Length);
                 for (var i = 0; i < round.Length; i++)
                 {
                     if (round[i].Request.IsFinished)
@@ -520,7 +564,7 @@ internal sealed class EmbeddingCoalescer
 
     private void Complete(EmbeddingRequest request)
     {
-        if (request.IsFinished)
+        if (!request.TryClaim())
         {
             return;
         }
@@ -535,10 +579,8 @@ internal sealed class EmbeddingCoalescer
             result.Add(new Embedding<float>(request.Vectors.AsMemory(i * _dimension, _dimension)) { ModelId = ModelId, CreatedAt = createdAt });
         }
 
-        if (request.Completion.TrySetResult(result))
-        {
-            request.Cancellation.Unregister();
-        }
+        request.Completion.SetResult(result);
+        request.Cancellation.Unregister();
     }
 
     private void WakeUp()
@@ -563,6 +605,7 @@ internal sealed class EmbeddingCoalescer
             _queuedTexts = 0;
         }
 
+        BertLog.ScoringLoopStopped(_logger, fault, ModelId, dropped.Count);
         foreach (var request in dropped)
         {
             Finish(request, new InvalidOperationException("The embedding generator's scoring loop stopped on an unexpected error.", fault));

@@ -6,10 +6,14 @@ namespace MLNet.Gelu.Bert;
 /// One <see cref="BertEmbeddingGenerator.GenerateAsync"/> call inside the coalescer: its texts, where the scoring loop
 /// has got to, its vectors, and the task its caller awaits. Its list node sits in the coalescer's waiting list (not yet
 /// admitted), its queue (texts left to take), or nowhere (every text taken, or finished). Fields other than the vectors
-/// change only under the coalescer's lock; the vectors and <see cref="Written"/> only on the scoring loop.
+/// change only under the coalescer's lock; the vectors and <see cref="Written"/> only on the scoring loop. Whoever ends
+/// the request first (success, failure, cancellation) claims it (<see cref="TryClaim"/>), reports it, then completes
+/// <see cref="Completion"/>: so a caller that sees the outcome finds it already logged and measured.
 /// </summary>
 internal sealed class EmbeddingRequest
 {
+    private int _claimed;
+
     public EmbeddingRequest(string?[] texts, int dimension)
     {
         Texts = texts;
@@ -48,5 +52,9 @@ internal sealed class EmbeddingRequest
     /// <summary>The caller's cancellation, released when the request finishes.</summary>
     public CancellationTokenRegistration Cancellation { get; set; }
 
-    public bool IsFinished => Completion.Task.IsCompleted;
+    /// <summary>Ended (or being ended): claimed by a success, a failure or a cancellation.</summary>
+    public bool IsFinished => Volatile.Read(ref _claimed) != 0;
+
+    /// <summary>Claims the right to end the request; <see langword="false"/> when another outcome claimed it first.</summary>
+    public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
 }
