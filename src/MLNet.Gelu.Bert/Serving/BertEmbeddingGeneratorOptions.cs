@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+
 namespace MLNet.Gelu.Bert;
 
 /// <summary>
@@ -38,6 +40,14 @@ public sealed record BertEmbeddingGeneratorOptions : BertEmbedderOptions
     /// several rounds, taking turns with the requests queued behind it. Default 256.
     /// </summary>
     public int WindowSize { get; init; } = 256;
+
+    /// <summary>
+    /// Where the generator's meter (<see cref="BertEmbeddingGenerator.MeterName"/>) comes from: a DI container's
+    /// <see cref="IMeterFactory"/> (<c>AddBertEmbeddingGenerator</c> passes the container's), so that its measurements
+    /// reach only that container's listeners and the meter is disposed with it. Default <see langword="null"/>: one
+    /// process-wide meter of that name, shared by every generator created without a factory. Not bound from configuration.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; init; }
 
     /// <inheritdoc/>
     internal override void Validate()

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.AI;
 
@@ -9,6 +10,8 @@ internal sealed partial class EmbeddingCoalescer
 {
     private async Task RunAsync()
     {
+        // The loop serves every caller: its spans are roots (linked to the callers'), not children of whoever created it.
+        Activity.Current = null;
         try
         {
             while (true)
@@ -105,7 +108,6 @@ internal sealed partial class EmbeddingCoalescer
             _round.Add(new Slice(request, request.Next, count));
             request.Next += count;
             taken += count;
-            _queuedTexts -= count;
             _queue.RemoveFirst();
             if (request.Remaining > 0)
             {
@@ -113,6 +115,7 @@ internal sealed partial class EmbeddingCoalescer
             }
         }
 
+        AddQueued(-taken);
         _rounds++;
         AdmitWaiting();
     }
@@ -132,7 +135,7 @@ internal sealed partial class EmbeddingCoalescer
 
             try
             {
-                Score(round);
+                Score(round, retry: false);
             }
             catch (Exception e) when (round.Length > 1)
             {
@@ -152,7 +155,7 @@ internal sealed partial class EmbeddingCoalescer
 
                     try
                     {
-                        Score(round.Slice(i, 1));
+                        Score(round.Slice(i, 1), retry: true);
                     }
                     catch (Exception alone)
                     {
@@ -181,8 +184,9 @@ internal sealed partial class EmbeddingCoalescer
     }
 
     /// <summary>Tokenizes the slices into one window of rows, scores it, and writes each request's vectors; completes the
-    /// requests whose last texts these were. Throws (writing nothing) when tokenizing or the model fails.</summary>
-    private void Score(ReadOnlySpan<Slice> slices)
+    /// requests whose last texts these were. Throws (writing nothing) when tokenizing or the model fails. The run is
+    /// measured and traced (one span) before any request completes.</summary>
+    private void Score(ReadOnlySpan<Slice> slices, bool retry)
     {
         _rows.Clear();
         _runTexts.Clear();
@@ -200,16 +204,27 @@ internal sealed partial class EmbeddingCoalescer
         var tokens = ArrayPool<int>.Shared.Rent(rows);
         try
         {
-            Interlocked.Increment(ref _modelRuns);
-            Interlocked.Add(ref _textsScored, rows);
-            Volatile.Write(ref _largestRun, Math.Max(_largestRun, rows));
-            BeforeModelRun?.Invoke(_runTexts);
-            _batcher.Score(_rows, output);
-
             tokens.AsSpan(0, rows).Clear();
+            long allTokens = 0;
             for (var s = 0; s < _rows.SequenceCount; s++)
             {
                 tokens[_rows.RowOf(s)] += _rows.Length(s);
+                allTokens += _rows.Length(s);
+            }
+
+            Interlocked.Increment(ref _modelRuns);
+            Interlocked.Add(ref _textsScored, rows);
+            Volatile.Write(ref _largestRun, Math.Max(_largestRun, rows));
+            var activity = _telemetry.StartBatch(rows, allTokens, slices.Length, retry, EmbeddingTelemetry.Tracing ? Links(slices) : null);
+            try
+            {
+                BeforeModelRun?.Invoke(_runTexts);
+                _telemetry.BatchScored(activity, rows, _batcher.Score(_rows, output));
+            }
+            catch (Exception e)
+            {
+                EmbeddingTelemetry.BatchFailed(activity, e);
+                throw;
             }
 
             var row = 0;
@@ -237,6 +252,22 @@ internal sealed partial class EmbeddingCoalescer
         }
     }
 
+    /// <summary>The callers' spans a run's span links to (each once).</summary>
+    private static List<ActivityLink>? Links(ReadOnlySpan<Slice> slices)
+    {
+        List<ActivityLink>? links = null;
+        foreach (var slice in slices)
+        {
+            var caller = slice.Request.Caller;
+            if (caller != default && (links is null || !links.Exists(l => l.Context == caller)))
+            {
+                (links ??= []).Add(new ActivityLink(caller));
+            }
+        }
+
+        return links;
+    }
+
     private void Complete(EmbeddingRequest request)
     {
         if (!request.TryClaim())
@@ -254,6 +285,7 @@ internal sealed partial class EmbeddingCoalescer
             result.Add(new Embedding<float>(request.Vectors.AsMemory(i * _dimension, _dimension)) { ModelId = ModelId, CreatedAt = createdAt });
         }
 
+        _telemetry.RequestEnded(_time.GetElapsedTime(request.ReceivedAt), error: null);
         request.Completion.SetResult(result);
         request.Cancellation.Unregister();
     }
@@ -277,7 +309,7 @@ internal sealed partial class EmbeddingCoalescer
             _waiting.Clear();
             _queue.Clear();
             _continuing.Clear();
-            _queuedTexts = 0;
+            AddQueued(-_queuedTexts);
         }
 
         BertLog.ScoringLoopStopped(_logger, fault, ModelId, dropped.Count);

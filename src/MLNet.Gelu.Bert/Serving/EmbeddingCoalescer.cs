@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -20,7 +21,8 @@ namespace MLNet.Gelu.Bert;
 /// <para>Closing fails what is queued or waiting with <see cref="ObjectDisposedException"/>, lets the running round
 /// finish, then ends the loop, which disposes the scorer.</para>
 /// <para>Logging (<see cref="BertLog"/>, never under the lock): a rejected request, a failed run and its retry alone, a
-/// request failed by its run, the requests failed by closing, and a loop that stopped on an unexpected error.</para>
+/// request failed by its run, the requests failed by closing, and a loop that stopped on an unexpected error. Metrics and
+/// spans: <see cref="EmbeddingTelemetry"/>. Both are reported before the caller sees the outcome they concern.</para>
 /// </remarks>
 internal sealed partial class EmbeddingCoalescer
 {
@@ -44,6 +46,7 @@ internal sealed partial class EmbeddingCoalescer
     private readonly BertEmbeddingGeneratorOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly EmbeddingTelemetry _telemetry;
     private readonly int _dimension;
     private readonly Task _loop;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -57,13 +60,14 @@ internal sealed partial class EmbeddingCoalescer
     private long _textsScored;
     private int _largestRun;
 
-    public EmbeddingCoalescer(BertScorer scorer, BertEmbeddingGeneratorOptions options, TimeProvider time, ILogger logger)
+    public EmbeddingCoalescer(BertScorer scorer, BertEmbeddingGeneratorOptions options, TimeProvider time, ILogger logger, EmbeddingTelemetry telemetry)
     {
         _scorer = scorer;
         _batcher = new BertBatcher(scorer.Session, options.BatchingOptions() with { RunCostTokens = RunCostTokens });
         _options = options;
         _time = time;
         _logger = logger;
+        _telemetry = telemetry;
         _dimension = scorer.Session.Dimension;
         ModelId = scorer.Model.Name;
         _loop = Task.Run(RunAsync);
@@ -124,10 +128,16 @@ internal sealed partial class EmbeddingCoalescer
                 ThrowIfClosed();
             }
 
+            _telemetry.RequestReceived();
+            _telemetry.RequestEnded(TimeSpan.Zero, error: null);
             return Task.FromResult(new GeneratedEmbeddings<Embedding<float>>() { Usage = new UsageDetails { InputTokenCount = 0, TotalTokenCount = 0 } });
         }
 
-        var request = new EmbeddingRequest(texts, _dimension);
+        var request = new EmbeddingRequest(texts, _dimension)
+        {
+            ReceivedAt = _time.GetTimestamp(),
+            Caller = EmbeddingTelemetry.Tracing ? Activity.Current?.Context ?? default : default,
+        };
         if (cancellationToken.CanBeCanceled)
         {
             // Registered before the request is queued: a token cancelled meanwhile finishes the request, and the lock
@@ -150,6 +160,7 @@ internal sealed partial class EmbeddingCoalescer
                 ThrowIfClosed();
             }
 
+            _telemetry.RequestReceived();
             if (request.IsFinished)
             {
                 return request.Completion.Task;
@@ -172,6 +183,7 @@ internal sealed partial class EmbeddingCoalescer
 
         if (rejectedBeside is { } queued)
         {
+            _telemetry.RequestRejected();
             BertLog.RequestRejected(_logger, ModelId, texts.Length, queued, _options.MaxQueuedTexts);
             throw new EmbeddingQueueFullException(texts.Length, queued, _options.MaxQueuedTexts);
         }
@@ -196,7 +208,7 @@ internal sealed partial class EmbeddingCoalescer
             _waiting.Clear();
             _queue.Clear();
             _continuing.Clear();
-            _queuedTexts = 0;
+            AddQueued(-_queuedTexts);
             foreach (var request in dropped)
             {
                 request.Next = request.Texts.Length;
@@ -251,8 +263,15 @@ internal sealed partial class EmbeddingCoalescer
     {
         request.QueuedAt = _time.GetTimestamp();
         _queue.AddLast(request.Node);
-        _queuedTexts += request.Remaining;
+        AddQueued(request.Remaining);
         _wake.TrySetResult();
+    }
+
+    /// <summary>Changes the count of queued texts, and the queue-length metric with it. Under the lock.</summary>
+    private void AddQueued(int texts)
+    {
+        _queuedTexts += texts;
+        _telemetry.Queued(texts);
     }
 
     /// <summary>Admits waiting requests, oldest first, while they fit.</summary>
@@ -271,7 +290,7 @@ internal sealed partial class EmbeddingCoalescer
         var list = request.Node.List;
         if (list == _queue || list == _continuing)
         {
-            _queuedTexts -= request.Remaining;
+            AddQueued(-request.Remaining);
         }
 
         list?.Remove(request.Node);
@@ -292,6 +311,7 @@ internal sealed partial class EmbeddingCoalescer
             }
 
             Withdraw(request);
+            _telemetry.RequestEnded(_time.GetElapsedTime(request.ReceivedAt), typeof(OperationCanceledException));
             request.Completion.SetCanceled(token);
         }
     }
@@ -312,7 +332,7 @@ internal sealed partial class EmbeddingCoalescer
     }
 
     /// <summary>Fails a request unless it finished already; says whether this call failed it.</summary>
-    private static bool Finish(EmbeddingRequest request, Exception error)
+    private bool Finish(EmbeddingRequest request, Exception error)
     {
         if (!request.TryClaim())
         {
@@ -324,8 +344,9 @@ internal sealed partial class EmbeddingCoalescer
     }
 
     /// <summary>Completes a claimed request with an error.</summary>
-    private static void Settle(EmbeddingRequest request, Exception error)
+    private void Settle(EmbeddingRequest request, Exception error)
     {
+        _telemetry.RequestEnded(_time.GetElapsedTime(request.ReceivedAt), error.GetType());
         request.Completion.SetException(error);
         request.Cancellation.Unregister();
     }

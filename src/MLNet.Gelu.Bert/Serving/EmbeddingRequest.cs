@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.AI;
 
 namespace MLNet.Gelu.Bert;
@@ -45,6 +46,12 @@ internal sealed class EmbeddingRequest
 
     /// <summary>Tokens the model read for the written texts.</summary>
     public long Tokens { get; set; }
+
+    /// <summary>When the caller made the request (<see cref="TimeProvider.GetTimestamp"/>), for its duration.</summary>
+    public long ReceivedAt { get; init; }
+
+    /// <summary>The span the caller was in, which the spans of its model runs link to; default when nobody traces.</summary>
+    public ActivityContext Caller { get; init; }
 
     /// <summary>When the request entered the queue (<see cref="TimeProvider.GetTimestamp"/>).</summary>
     public long QueuedAt { get; set; }
