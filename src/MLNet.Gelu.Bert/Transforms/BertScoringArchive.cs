@@ -82,7 +82,7 @@ internal sealed class BertScoringArchive : ITransformerRestorer
 
         options = options with { Model = model };
         options.Validate();
-        return new BertScoringTransformer(output, input, options);
+        return new BertScoringTransformer(output, input, options, component.Environment is { } environment ? MLContextLogger.For(environment) : null);
     }
 
     private static T Take<T>(JsonObject state, string field, string entry, string source)

@@ -31,7 +31,8 @@ public static class BertScoringCatalog
     /// it disposes its model when disposed unless created with `new PredictionEngineOptions { OwnsTransformer = false }`.
     /// Texts longer than the model's limit are truncated (count the dropped word pieces with `TruncatedTokensColumnName`)
     /// or chunked (`LongText = Chunk`). A fallback to the CPU (`FallbackToCpu`) is logged to `Logger`, or without one to
-    /// `mlContext.Log` (source `ScoreBert`, a warning). Only load models from trusted sources: ONNX Runtime executes the graph as given.
+    /// `mlContext.Log` (source `ScoreBert`, a warning); a model loaded by `LoadWithActivations` reports to the loading
+    /// context's log. Only load models from trusted sources: ONNX Runtime executes the graph as given.
     /// ]]></format>
     /// </remarks>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>

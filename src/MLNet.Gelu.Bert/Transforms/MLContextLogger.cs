@@ -26,6 +26,9 @@ internal sealed class MLContextLogger : ILogger
         return property?.GetValue(catalog) is IHostEnvironment environment ? new MLContextLogger(environment) : null;
     }
 
+    /// <summary>The logger over an environment (the one that loads a saved transformer).</summary>
+    internal static MLContextLogger For(IHostEnvironment environment) => new(environment);
+
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
 

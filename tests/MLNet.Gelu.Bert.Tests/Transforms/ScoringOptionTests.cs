@@ -145,6 +145,28 @@ public class ScoringOptionTests
     }
 
     [Fact]
+    public void A_loaded_model_that_falls_back_warns_in_the_loading_contexts_log()
+    {
+        var saving = new MLContext(seed: 1);
+        var data = Scoring.Texts("x");
+        using var stream = new MemoryStream();
+        using (var transformer = saving.Transforms.ScoreBert("Embedding", "Text",
+            new BertScoringOptions { Model = Toy.Model(new BertModelSettings()), ExecutionProvider = BertExecutionProvider.Cuda, FallbackToCpu = true }).Fit(data))
+        {
+            saving.Model.SaveWithActivations(transformer, data.Schema, stream);
+        }
+
+        var loading = new MLContext(seed: 1);
+        var context = MlContextLines(loading);
+        stream.Position = 0;
+        using var restored = Assert.IsType<BertScoringTransformer>(loading.Model.LoadWithActivations(stream, out _));
+
+        Assert.Equal(BertExecutionProvider.Cpu, restored.ExecutionProvider);
+        var warning = Assert.Single(context, e => e.Kind == ChannelMessageKind.Warning);
+        Assert.Contains("falling back to the CPU", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Scoring_on_the_cpu_writes_no_warning_to_the_ml_context_log()
     {
         var ml = new MLContext(seed: 1);
