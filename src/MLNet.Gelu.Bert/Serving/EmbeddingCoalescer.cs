@@ -156,6 +156,7 @@ internal sealed partial class EmbeddingCoalescer
         {
             if (_closed)
             {
+                _ = request.TryClaim();
                 request.Cancellation.Unregister();
                 ThrowIfClosed();
             }
@@ -172,6 +173,8 @@ internal sealed partial class EmbeddingCoalescer
             }
             else if (_options.QueueFullMode == QueueFullMode.Reject)
             {
+                // Claimed, so that a cancellation racing the rejection ends nothing (the caller gets the exception).
+                _ = request.TryClaim();
                 request.Cancellation.Unregister();
                 rejectedBeside = _queuedTexts;
             }
