@@ -145,6 +145,7 @@ public sealed class MetricsTests : IDisposable
     public async Task Under_many_concurrent_callers_every_instrument_adds_up()
     {
         var random = new Random(7);
+        int allCancelled = 0, allRejected = 0;
         for (var round = 0; round < 8; round++)
         {
             using var requests = Collect<long>("mlnet.gelu.embedding.requests");
@@ -157,16 +158,40 @@ public sealed class MetricsTests : IDisposable
             var mode = round % 2 == 0 ? QueueFullMode.Wait : QueueFullMode.Reject;
             await using var generator = Serving.Toy(new BertEmbeddingGeneratorOptions { MaxQueuedTexts = 24, WindowSize = 16, QueueFullMode = mode, MeterFactory = Meters });
             var calls = Enumerable.Range(0, 48).Select(caller => (Texts: Enumerable.Range(0, 1 + random.Next(6)).Select(i => Serving.ToyText(caller + i)).ToArray(),
-                Cancel: random.Next(5) == 0)).ToArray();
+                Cancel: random.Next(5) == 0, CancelLater: random.Next(2) == 0)).ToArray();
 
-            var outcomes = await Task.WhenAll(calls.Select(call => Task.Run(async () =>
+            // The loop is held while the callers arrive, so the queue fills (waits, rejections) and some cancel while queued;
+            // others cancel once it runs again, racing their runs.
+            var gate = new LoopGate(generator);
+            var first = generator.GenerateAsync(["a"]);
+            gate.WaitHeld();
+            var submitted = 0;
+            var callers = calls.Select(call => Task.Run(async () =>
             {
                 using var cancellation = new CancellationTokenSource();
+                Task<GeneratedEmbeddings<Embedding<float>>> pending;
                 try
                 {
-                    var pending = generator.GenerateAsync(call.Texts, cancellationToken: cancellation.Token);
+                    pending = generator.GenerateAsync(call.Texts, cancellationToken: cancellation.Token);
+                }
+                catch (EmbeddingQueueFullException)
+                {
+                    return -2L;
+                }
+                finally
+                {
+                    Interlocked.Increment(ref submitted);
+                }
+
+                try
+                {
                     if (call.Cancel)
                     {
+                        if (call.CancelLater)
+                        {
+                            await Task.Yield();
+                        }
+
                         await cancellation.CancelAsync();
                     }
 
@@ -176,30 +201,40 @@ public sealed class MetricsTests : IDisposable
                 {
                     return -1L;
                 }
-                catch (EmbeddingQueueFullException)
-                {
-                    return -2L;
-                }
-            }))).WaitAsync(Serving.Patience);
+            })).ToArray();
+            Serving.WaitUntil(() => Volatile.Read(ref submitted) == calls.Length, "every caller submitted");
+            gate.Open();
+            var outcomes = await Task.WhenAll(callers).WaitAsync(Serving.Patience);
+            var firstTokens = (await first).Usage!.InputTokenCount!.Value;
 
             var rejections = outcomes.Count(o => o == -2);
-            Assert.Equal(calls.Length, requests.GetMeasurementSnapshot().Sum(m => m.Value));
+            allRejected += rejections;
+            allCancelled += outcomes.Count(o => o == -1);
+            Assert.Equal(calls.Length + 1, requests.GetMeasurementSnapshot().Sum(m => m.Value));
             Assert.Equal(rejections, rejected.GetMeasurementSnapshot().Sum(m => m.Value));
-            Assert.Equal(calls.Length - rejections, durations.GetMeasurementSnapshot().Count);
+            Assert.Equal(calls.Length + 1 - rejections, durations.GetMeasurementSnapshot().Count);
             Assert.Equal(outcomes.Count(o => o == -1), durations.GetMeasurementSnapshot().Count(m => m.Tags.ContainsKey("error.type")));
             Assert.Equal(0, queue.GetMeasurementSnapshot().Sum(m => m.Value));
             Assert.Equal(generator.Coalescer.TextsScored, rows.GetMeasurementSnapshot().Sum(m => (long)m.Value));
             Assert.Equal(generator.Coalescer.ModelRuns, rows.GetMeasurementSnapshot().Count);
             Assert.Equal(generator.Coalescer.ModelRuns, padding.GetMeasurementSnapshot().Count);
             Assert.All(padding.GetMeasurementSnapshot(), m => Assert.InRange(m.Value, 0.0, 1.0));
+            if (mode == QueueFullMode.Reject)
+            {
+                Assert.True(rejections > 0, "The held queue turned callers away.");
+            }
 
             // Requests cancelled after their run count tokens the caller never saw; without cancellations they add up exactly.
-            Assert.True(tokens.GetMeasurementSnapshot().Sum(m => m.Value) >= outcomes.Where(o => o >= 0).Sum());
-            if (!calls.Any(c => c.Cancel))
+            var served = firstTokens + outcomes.Where(o => o >= 0).Sum();
+            Assert.True(tokens.GetMeasurementSnapshot().Sum(m => m.Value) >= served);
+            if (!outcomes.Contains(-1))
             {
-                Assert.Equal(outcomes.Sum(), tokens.GetMeasurementSnapshot().Sum(m => m.Value));
+                Assert.Equal(served, tokens.GetMeasurementSnapshot().Sum(m => m.Value));
             }
         }
+
+        Assert.True(allCancelled > 0, "Some callers cancelled.");
+        Assert.True(allRejected > 0, "Some callers were rejected.");
     }
 
     private MetricCollector<T> Collect<T>(string instrument)
