@@ -72,11 +72,11 @@ public static class EmbeddingServiceApp
     }
 
     /// <summary>
-    /// Registers the generator: one <see cref="BertEmbeddingGenerator"/> for the app's lifetime, created from the
-    /// <c>EmbeddingService</c> settings (<see cref="EmbeddingServiceOptions.ToGeneratorOptions"/>) when
-    /// <see cref="ModelReadiness"/> first asks for it, and disposed by the container after the server has stopped.
+    /// Registers the generator with the library's <c>AddBertEmbeddingGenerator</c>: one <see cref="BertEmbeddingGenerator"/>
+    /// for the app's lifetime, created from the <c>EmbeddingService</c> settings
+    /// (<see cref="EmbeddingServiceOptions.ToGeneratorOptions"/>) when <see cref="ModelReadiness"/> first asks for it, logging
+    /// and metering through the app's container, and disposed by the container after the server has stopped.
     /// </summary>
     private static void AddEmbeddingGenerator(IServiceCollection services) =>
-        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(provider =>
-            new BertEmbeddingGenerator(model: null, provider.GetRequiredService<IOptions<EmbeddingServiceOptions>>().Value.ToGeneratorOptions()));
+        services.AddBertEmbeddingGenerator(provider => provider.GetRequiredService<IOptions<EmbeddingServiceOptions>>().Value.ToGeneratorOptions());
 }

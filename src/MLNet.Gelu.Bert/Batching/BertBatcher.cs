@@ -40,8 +40,9 @@ internal sealed class BertBatcher
     /// <param name="rows">The tokenized rows.</param>
     /// <param name="destination">At least <c>rows.RowCount × Dimension</c> floats.</param>
     /// <param name="cancellationToken">Checked between batches.</param>
+    /// <returns>What the model was given: sequences, batches, tokens and padded positions.</returns>
     /// <exception cref="ObjectDisposedException">The session was disposed before this call, or before one of its batches entered ONNX Runtime.</exception>
-    public void Score(BertTokenizedRows rows, Span<float> destination, CancellationToken cancellationToken = default)
+    public BertRunShape Score(BertTokenizedRows rows, Span<float> destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
         _session.ThrowIfDisposed();
@@ -54,7 +55,7 @@ internal sealed class BertBatcher
         var sequences = rows.SequenceCount;
         if (sequences == 0)
         {
-            return;
+            return default;
         }
 
         // With one sequence per row the vectors go straight to the destination; chunks are pooled first, then averaged.
@@ -70,11 +71,13 @@ internal sealed class BertBatcher
 
             Array.Sort(order, 0, sequences);
             var target = chunked ? pooled.AsSpan(0, sequences * dimension) : destination;
-            RunBatches(rows, order.AsSpan(0, sequences), target, cancellationToken);
+            var shape = RunBatches(rows, order.AsSpan(0, sequences), target, cancellationToken);
             if (chunked)
             {
                 AverageChunks(rows, pooled!, destination);
             }
+
+            return shape;
         }
         finally
         {
@@ -86,15 +89,23 @@ internal sealed class BertBatcher
         }
     }
 
-    private void RunBatches(BertTokenizedRows rows, ReadOnlySpan<long> order, Span<float> pooled, CancellationToken cancellationToken)
+    private BertRunShape RunBatches(BertTokenizedRows rows, ReadOnlySpan<long> order, Span<float> pooled, CancellationToken cancellationToken)
     {
         var dimension = Dimension;
         var ends = ArrayPool<int>.Shared.Rent(order.Length);
         var batches = Cut(order, ends);
         var capacity = 0;
+        long positions = 0, tokens = 0;
         for (int b = 0, start = 0; b < batches; start = ends[b++])
         {
-            capacity = Math.Max(capacity, (ends[b] - start) * (int)(order[ends[b] - 1] >> 32));
+            var size = (ends[b] - start) * (int)(order[ends[b] - 1] >> 32);
+            capacity = Math.Max(capacity, size);
+            positions += size;
+        }
+
+        foreach (var sequence in order)
+        {
+            tokens += (int)(sequence >> 32);
         }
 
         var ids = ArrayPool<long>.Shared.Rent(capacity);
@@ -110,6 +121,8 @@ internal sealed class BertBatcher
                 RunBatch(rows, order[start..ends[b]], ids, mask, types, output, pooled, dimension);
                 start = ends[b];
             }
+
+            return new BertRunShape(order.Length, batches, tokens, positions);
         }
         finally
         {

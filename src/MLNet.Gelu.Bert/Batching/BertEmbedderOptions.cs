@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MLNet.Gelu.Bert;
@@ -50,12 +51,18 @@ public record BertEmbedderOptions
 
     /// <summary>
     /// Run on the CPU when the provider is unavailable instead of failing when the session is created (at <c>Fit</c>, or
-    /// in the embedder's constructor; default <see langword="false"/>); the switch is reported through <see cref="Log"/>.
+    /// in the embedder's constructor; default <see langword="false"/>); the switch is logged as a warning through
+    /// <see cref="Logger"/> (the <c>ScoreBert</c> transform without a logger writes it to <c>MLContext.Log</c>).
     /// </summary>
     public bool FallbackToCpu { get; init; }
 
-    /// <summary>Receives one line per notable event, such as a fallback to the CPU. Default <see langword="null"/> (silent).</summary>
-    public Action<string>? Log { get; init; }
+    /// <summary>
+    /// Where notable events are logged: a fallback to the CPU (event <c>ExecutionProviderFallback</c>, warning) and, for a
+    /// <see cref="BertEmbeddingGenerator"/>, rejected and failed requests. Default <see langword="null"/>: silent, except
+    /// that the <c>ScoreBert</c> transform then reports to <c>MLContext.Log</c>. Never saved with a model; like every
+    /// reference-typed option it takes part in the record's equality by reference.
+    /// </summary>
+    public ILogger? Logger { get; init; }
 
     /// <summary>Threads one model run may use; 0 (default) lets ONNX Runtime choose (one per core).</summary>
     public int IntraOpThreads { get; init; }
@@ -81,7 +88,7 @@ public record BertEmbedderOptions
         DeviceId = DeviceId,
         ProviderOptions = ProviderOptions,
         FallbackToCpu = FallbackToCpu,
-        Log = Log,
+        Logger = Logger,
         IntraOpThreads = IntraOpThreads,
         InterOpThreads = InterOpThreads,
         GraphOptimizationLevel = GraphOptimizationLevel,

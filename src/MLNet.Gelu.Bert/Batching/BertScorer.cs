@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using MLNet.Gelu.Bert.Graphs;
 
 namespace MLNet.Gelu.Bert;
@@ -14,8 +15,9 @@ internal sealed class BertScorer : IDisposable
     /// <param name="source">The model as given.</param>
     /// <param name="options">The scoring options.</param>
     /// <param name="owner">The public type that owns this scorer, named by the <see cref="ObjectDisposedException"/> of a call after disposal.</param>
+    /// <param name="logger">Where the session logs; <see langword="null"/> for <see cref="BertEmbedderOptions.Logger"/>.</param>
     /// <exception cref="ArgumentException">An activation rewrite was asked for and the model has no activation to rewrite.</exception>
-    public BertScorer(BertModel source, BertEmbedderOptions options, string owner)
+    public BertScorer(BertModel source, BertEmbedderOptions options, string owner, ILogger? logger = null)
     {
         SourceModel = source;
         var model = source.WithSettings(options.EffectiveSettings(source));
@@ -34,7 +36,7 @@ internal sealed class BertScorer : IDisposable
 
         Model = model;
         Tokenizer = new BertTextTokenizer(model, options.TokenizerOptions());
-        Session = new BertSession(model, options.SessionOptions() with { Owner = owner });
+        Session = new BertSession(model, options.SessionOptions() with { Owner = owner, Logger = logger ?? options.Logger });
         try
         {
             Batcher = new BertBatcher(Session, options.BatchingOptions());

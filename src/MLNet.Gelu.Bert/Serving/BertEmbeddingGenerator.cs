@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MLNet.Gelu.Bert;
 
@@ -30,6 +31,27 @@ namespace MLNet.Gelu.Bert;
 /// <see cref="ObjectDisposedException"/>; requests still queued or waiting for room fail with
 /// <see cref="ObjectDisposedException"/> at once; the running round finishes and its requests complete (those with texts
 /// still queued fail); then the session is disposed. Disposal waits for the running round.</para>
+/// <para><b>Logging</b> through <see cref="BertEmbedderOptions.Logger"/> (none by default), each event with a stable id:
+/// 1 <c>ExecutionProviderFallback</c> (warning), 101 <c>RequestRejected</c> (warning, one per rejected request), 102
+/// <c>BatchFailed</c> (warning: a run shared by several requests failed and each is retried alone), 103
+/// <c>RequestFailed</c> (error, with the exception), 104 <c>RequestsFailedByDispose</c> (warning) and 105
+/// <c>ScoringLoopStopped</c> (critical). An event is logged before the caller it concerns sees the outcome.</para>
+/// <para><b>Metrics</b> on the meter <see cref="MeterName"/> (from <see cref="BertEmbeddingGeneratorOptions.MeterFactory"/>, else
+/// a process-wide meter), each measurement tagged <c>gen_ai.request.model</c> = the model's name:
+/// <c>mlnet.gelu.embedding.requests</c> (counter, <c>{request}</c>: calls that reached the open queue, rejected ones
+/// included), <c>mlnet.gelu.embedding.rejected_requests</c> (counter, <c>{request}</c>),
+/// <c>mlnet.gelu.embedding.queue.length</c> (up-down counter, <c>{text}</c>: texts admitted and not yet taken into a round),
+/// <c>mlnet.gelu.embedding.request.duration</c> (histogram, <c>s</c>: from the call to the outcome of each accepted
+/// request; a failed or cancelled one is tagged <c>error.type</c> = the exception's full name), and per model run (a
+/// round, or a retry alone: the texts handed to the model together, which it cuts into batches under the token budget)
+/// <c>mlnet.gelu.embedding.batch.rows</c> (histogram, <c>{row}</c>: texts), <c>mlnet.gelu.embedding.batch.tokens</c>
+/// (histogram, <c>{token}</c>: tokens read, padding excluded) and <c>mlnet.gelu.embedding.batch.padding</c> (histogram,
+/// <c>1</c>: padded positions over all positions), recorded for runs that complete.</para>
+/// <para><b>Tracing</b>: one span <c>mlnet.gelu.embedding.batch</c> per model run on the <see cref="ActivitySourceName"/>
+/// source, tagged with the model and the run's <c>rows</c>, <c>tokens</c>, <c>padding</c>, <c>requests</c> and
+/// <c>retry</c> (under <c>mlnet.gelu.embedding.batch.</c>), linked to the span each of its requests was made in; a run
+/// that fails ends with an error status, <c>error.type</c> and the exception as an event. The spans are roots: a run
+/// serves many callers.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -42,6 +64,19 @@ public sealed class BertEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 {
     /// <summary>The provider name <see cref="EmbeddingGeneratorMetadata.ProviderName"/> reports.</summary>
     internal const string ProviderName = "MLNet.Gelu";
+
+    /// <summary>
+    /// The name of the <see cref="System.Diagnostics.Metrics.Meter"/> the generator measures on, "MLNet.Gelu.Bert": subscribe
+    /// with it (OpenTelemetry's <c>AddMeter</c>, <c>dotnet-counters --counters MLNet.Gelu.Bert</c>, a <c>MeterListener</c>).
+    /// The instruments are listed in the remarks of <see cref="BertEmbeddingGenerator"/>.
+    /// </summary>
+    public const string MeterName = "MLNet.Gelu.Bert";
+
+    /// <summary>
+    /// The name of the <see cref="System.Diagnostics.ActivitySource"/> whose spans (one per model run) the generator
+    /// starts, "MLNet.Gelu.Bert": subscribe with it (OpenTelemetry's <c>AddSource</c>, an <c>ActivityListener</c>).
+    /// </summary>
+    public const string ActivitySourceName = "MLNet.Gelu.Bert";
 
     private readonly BertScorer _scorer;
     private readonly EmbeddingCoalescer _coalescer;
@@ -76,7 +111,16 @@ public sealed class BertEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         Options = options;
         _scorer = new BertScorer(model ?? BertModel.AllMiniLmL6V2(), options, nameof(BertEmbeddingGenerator));
         _metadata = new EmbeddingGeneratorMetadata(ProviderName, null, _scorer.Model.Name, _scorer.Session.Dimension);
-        _coalescer = new EmbeddingCoalescer(_scorer, options, time);
+        try
+        {
+            var telemetry = new EmbeddingTelemetry(options.MeterFactory, _scorer.Model.Name);
+            _coalescer = new EmbeddingCoalescer(_scorer, options, time, options.Logger ?? NullLogger.Instance, telemetry);
+        }
+        catch
+        {
+            _scorer.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The model the session runs: the options' overrides applied and, with an activation rewrite, the graph rewritten.</summary>

@@ -1,3 +1,6 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
+
 namespace MLNet.Gelu.Bert;
 
 /// <summary>
@@ -38,6 +41,36 @@ public sealed record BertEmbeddingGeneratorOptions : BertEmbedderOptions
     /// several rounds, taking turns with the requests queued behind it. Default 256.
     /// </summary>
     public int WindowSize { get; init; } = 256;
+
+    /// <summary>
+    /// Where the generator's meter (<see cref="BertEmbeddingGenerator.MeterName"/>) comes from: a DI container's
+    /// <see cref="IMeterFactory"/> (<c>AddBertEmbeddingGenerator</c> passes the container's), so that its measurements
+    /// reach only that container's listeners and the meter is disposed with it. Default <see langword="null"/>: one
+    /// process-wide meter of that name, shared by every generator created without a factory. Not bound from configuration.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; init; }
+
+    /// <summary>
+    /// Reads options from a configuration section whose keys are the property names, for example
+    /// <c>{ "TokenBudget": 2048, "MaxQueuedTexts": 1000, "QueueFullMode": "Reject", "MaxQueueDelay": "00:00:00.005",
+    /// "ExecutionProvider": "Cuda", "FallbackToCpu": true, "ProviderOptions": { "gpu_mem_limit": "4294967296" } }</c>:
+    /// every scalar property (numbers, flags, enum names, <see cref="TimeSpan"/>s as <c>hh:mm:ss.fff</c>) and the two string
+    /// dictionaries; a property the section does not name keeps its default. <see cref="BertEmbedderOptions.Logger"/> and
+    /// <see cref="MeterFactory"/> are not configuration (a container supplies them).
+    /// </summary>
+    /// <param name="configuration">The section (or any configuration whose keys are the property names).</param>
+    /// <returns>The options, validated.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configuration"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; <see cref="ArgumentException.ParamName"/> is its key.</exception>
+    /// <exception cref="InvalidOperationException">A key names no option, or its value cannot be read as the option's type;
+    /// the message names the key.</exception>
+    public static BertEmbeddingGeneratorOptions FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = configuration.Get<BertEmbeddingGeneratorOptions>(binder => binder.ErrorOnUnknownConfiguration = true) ?? new BertEmbeddingGeneratorOptions();
+        options.Validate();
+        return options;
+    }
 
     /// <inheritdoc/>
     internal override void Validate()

@@ -1,6 +1,6 @@
-using System.Buffers;
-using System.Runtime.InteropServices;
+using System.Diagnostics;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace MLNet.Gelu.Bert;
 
@@ -20,8 +20,11 @@ namespace MLNet.Gelu.Bert;
 /// alone gets that exception (the whole request fails), the others succeed. A round of one request fails at once.</para>
 /// <para>Closing fails what is queued or waiting with <see cref="ObjectDisposedException"/>, lets the running round
 /// finish, then ends the loop, which disposes the scorer.</para>
+/// <para>Logging (<see cref="BertLog"/>, never under the lock): a rejected request, a failed run and its retry alone, a
+/// request failed by its run, the requests failed by closing, and a loop that stopped on an unexpected error. Metrics and
+/// spans: <see cref="EmbeddingTelemetry"/>. Both are reported before the caller sees the outcome they concern.</para>
 /// </remarks>
-internal sealed class EmbeddingCoalescer
+internal sealed partial class EmbeddingCoalescer
 {
     private readonly Lock _lock = new();
     private readonly LinkedList<EmbeddingRequest> _waiting = new();
@@ -42,6 +45,8 @@ internal sealed class EmbeddingCoalescer
     private readonly BertBatcher _batcher;
     private readonly BertEmbeddingGeneratorOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly EmbeddingTelemetry _telemetry;
     private readonly int _dimension;
     private readonly Task _loop;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -55,12 +60,14 @@ internal sealed class EmbeddingCoalescer
     private long _textsScored;
     private int _largestRun;
 
-    public EmbeddingCoalescer(BertScorer scorer, BertEmbeddingGeneratorOptions options, TimeProvider time)
+    public EmbeddingCoalescer(BertScorer scorer, BertEmbeddingGeneratorOptions options, TimeProvider time, ILogger logger, EmbeddingTelemetry telemetry)
     {
         _scorer = scorer;
         _batcher = new BertBatcher(scorer.Session, options.BatchingOptions() with { RunCostTokens = RunCostTokens });
         _options = options;
         _time = time;
+        _logger = logger;
+        _telemetry = telemetry;
         _dimension = scorer.Session.Dimension;
         ModelId = scorer.Model.Name;
         _loop = Task.Run(RunAsync);
@@ -121,10 +128,16 @@ internal sealed class EmbeddingCoalescer
                 ThrowIfClosed();
             }
 
+            _telemetry.RequestReceived();
+            _telemetry.RequestEnded(TimeSpan.Zero, error: null);
             return Task.FromResult(new GeneratedEmbeddings<Embedding<float>>() { Usage = new UsageDetails { InputTokenCount = 0, TotalTokenCount = 0 } });
         }
 
-        var request = new EmbeddingRequest(texts, _dimension);
+        var request = new EmbeddingRequest(texts, _dimension)
+        {
+            ReceivedAt = _time.GetTimestamp(),
+            Caller = EmbeddingTelemetry.Tracing ? Activity.Current?.Context ?? default : default,
+        };
         if (cancellationToken.CanBeCanceled)
         {
             // Registered before the request is queued: a token cancelled meanwhile finishes the request, and the lock
@@ -138,14 +151,17 @@ internal sealed class EmbeddingCoalescer
                 (this, request));
         }
 
+        int? rejectedBeside = null;
         lock (_lock)
         {
             if (_closed)
             {
+                _ = request.TryClaim();
                 request.Cancellation.Unregister();
                 ThrowIfClosed();
             }
 
+            _telemetry.RequestReceived();
             if (request.IsFinished)
             {
                 return request.Completion.Task;
@@ -157,13 +173,22 @@ internal sealed class EmbeddingCoalescer
             }
             else if (_options.QueueFullMode == QueueFullMode.Reject)
             {
+                // Claimed, so that a cancellation racing the rejection ends nothing (the caller gets the exception).
+                _ = request.TryClaim();
                 request.Cancellation.Unregister();
-                throw new EmbeddingQueueFullException(texts.Length, _queuedTexts, _options.MaxQueuedTexts);
+                rejectedBeside = _queuedTexts;
             }
             else
             {
                 _waiting.AddLast(request.Node);
             }
+        }
+
+        if (rejectedBeside is { } queued)
+        {
+            _telemetry.RequestRejected();
+            BertLog.RequestRejected(_logger, ModelId, texts.Length, queued, _options.MaxQueuedTexts);
+            throw new EmbeddingQueueFullException(texts.Length, queued, _options.MaxQueuedTexts);
         }
 
         return request.Completion.Task;
@@ -186,7 +211,7 @@ internal sealed class EmbeddingCoalescer
             _waiting.Clear();
             _queue.Clear();
             _continuing.Clear();
-            _queuedTexts = 0;
+            AddQueued(-_queuedTexts);
             foreach (var request in dropped)
             {
                 request.Next = request.Texts.Length;
@@ -195,10 +220,19 @@ internal sealed class EmbeddingCoalescer
             _wake.TrySetResult();
         }
 
+        int failed = 0, texts = 0;
         foreach (var request in dropped)
         {
-            Finish(request, new ObjectDisposedException(nameof(BertEmbeddingGenerator),
-                "The embedding generator was disposed before this request was scored."));
+            if (Finish(request, new ObjectDisposedException(nameof(BertEmbeddingGenerator), "The embedding generator was disposed before this request was scored.")))
+            {
+                failed++;
+                texts += request.Texts.Length;
+            }
+        }
+
+        if (failed > 0)
+        {
+            BertLog.RequestsFailedByDispose(_logger, ModelId, failed, texts);
         }
 
         return _loop;
@@ -232,8 +266,15 @@ internal sealed class EmbeddingCoalescer
     {
         request.QueuedAt = _time.GetTimestamp();
         _queue.AddLast(request.Node);
-        _queuedTexts += request.Remaining;
+        AddQueued(request.Remaining);
         _wake.TrySetResult();
+    }
+
+    /// <summary>Changes the count of queued texts, and the queue-length metric with it. Under the lock.</summary>
+    private void AddQueued(int texts)
+    {
+        _queuedTexts += texts;
+        _telemetry.Queued(texts);
     }
 
     /// <summary>Admits waiting requests, oldest first, while they fit.</summary>
@@ -252,7 +293,7 @@ internal sealed class EmbeddingCoalescer
         var list = request.Node.List;
         if (list == _queue || list == _continuing)
         {
-            _queuedTexts -= request.Remaining;
+            AddQueued(-request.Remaining);
         }
 
         list?.Remove(request.Node);
@@ -267,16 +308,18 @@ internal sealed class EmbeddingCoalescer
     {
         lock (_lock)
         {
-            if (request.IsFinished)
+            if (!request.TryClaim())
             {
                 return;
             }
 
             Withdraw(request);
-            request.Completion.TrySetCanceled(token);
+            _telemetry.RequestEnded(_time.GetElapsedTime(request.ReceivedAt), typeof(OperationCanceledException));
+            request.Completion.SetCanceled(token);
         }
     }
 
+    /// <summary>Fails a request whose model run failed (alone, or in a run it had to itself), and logs it.</summary>
     private void Fail(EmbeddingRequest request, Exception error)
     {
         lock (_lock)
@@ -284,291 +327,30 @@ internal sealed class EmbeddingCoalescer
             Withdraw(request);
         }
 
-        Finish(request, error);
+        if (request.TryClaim())
+        {
+            BertLog.RequestFailed(_logger, error, ModelId, request.Texts.Length);
+            Settle(request, error);
+        }
     }
 
-    private static void Finish(EmbeddingRequest request, Exception error)
+    /// <summary>Fails a request unless it finished already; says whether this call failed it.</summary>
+    private bool Finish(EmbeddingRequest request, Exception error)
     {
-        if (request.Completion.TrySetException(error))
+        if (!request.TryClaim())
         {
-            request.Cancellation.Unregister();
+            return false;
         }
+
+        Settle(request, error);
+        return true;
     }
 
-    private async Task RunAsync()
+    /// <summary>Completes a claimed request with an error.</summary>
+    private void Settle(EmbeddingRequest request, Exception error)
     {
-        try
-        {
-            while (true)
-            {
-                Task? wait;
-                lock (_lock)
-                {
-                    wait = NextWait();
-                    if (wait is null)
-                    {
-                        if (_queue.Count == 0)
-                        {
-                            return;
-                        }
-
-                        TakeRound();
-                    }
-                }
-
-                if (wait is not null)
-                {
-                    await wait.ConfigureAwait(false);
-                    continue;
-                }
-
-                ScoreRound();
-            }
-        }
-        catch (Exception e)
-        {
-            // Not expected (every model error is caught per request): stop serving, and say why to everyone waiting.
-            StopOnFault(e);
-        }
-        finally
-        {
-            lock (_lock)
-            {
-                _delayTimer?.Dispose();
-            }
-
-            _scorer.Dispose();
-        }
+        _telemetry.RequestEnded(_time.GetElapsedTime(request.ReceivedAt), error.GetType());
+        request.Completion.SetException(error);
+        request.Cancellation.Unregister();
     }
-
-    /// <summary>What the loop waits for before the next round, or <see langword="null"/> to take one now (or to end:
-    /// closed and nothing queued). Under the lock.</summary>
-    private Task? NextWait()
-    {
-        if (_queue.Count == 0)
-        {
-            if (_closed)
-            {
-                return null;
-            }
-
-            _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return _wake.Task;
-        }
-
-        if (_options.MaxQueueDelay <= TimeSpan.Zero || _closed || _queuedTexts >= _options.WindowSize)
-        {
-            return null;
-        }
-
-        var oldest = long.MaxValue;
-        foreach (var request in _queue)
-        {
-            oldest = Math.Min(oldest, request.QueuedAt);
-        }
-
-        var remaining = _options.MaxQueueDelay - _time.GetElapsedTime(oldest);
-        if (remaining <= TimeSpan.Zero)
-        {
-            return null;
-        }
-
-        // The timer wakes the loop like an arrival does (so the round never runs on the timer's thread); arrivals
-        // meanwhile wake it to check whether the window is full, and re-arm the timer.
-        _delayTimer ??= _time.CreateTimer(static state => ((EmbeddingCoalescer)state!).WakeUp(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _delayTimer.Change(remaining, Timeout.InfiniteTimeSpan);
-        _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return _wake.Task;
-    }
-
-    /// <summary>Takes up to one window of texts, oldest request first; a request with texts left waits aside until the
-    /// round ends, then goes to the back of the queue. Under the lock.</summary>
-    private void TakeRound()
-    {
-        var taken = 0;
-        while (taken < _options.WindowSize && _queue.First is { } node)
-        {
-            var request = node.Value;
-            var count = Math.Min(request.Remaining, _options.WindowSize - taken);
-            _round.Add(new Slice(request, request.Next, count));
-            request.Next += count;
-            taken += count;
-            _queuedTexts -= count;
-            _queue.RemoveFirst();
-            if (request.Remaining > 0)
-            {
-                _continuing.AddLast(node);
-            }
-        }
-
-        _rounds++;
-        AdmitWaiting();
-    }
-
-    private void ScoreRound()
-    {
-        _loopThread = Environment.CurrentManagedThreadId;
-        try
-        {
-            // Requests cancelled since they were taken cost no model work.
-            _round.RemoveAll(s => s.Request.IsFinished);
-            var round = CollectionsMarshal.AsSpan(_round);
-            if (round.IsEmpty)
-            {
-                return;
-            }
-
-            try
-            {
-                Score(round);
-            }
-            catch (Exception) when (round.Length > 1)
-            {
-                for (var i = 0; i < round.Length; i++)
-                {
-                    if (round[i].Request.IsFinished)
-                    {
-                        continue;
-                    }
-
-                    try
-                    {
-                        Score(round.Slice(i, 1));
-                    }
-                    catch (Exception alone)
-                    {
-                        Fail(round[i].Request, alone);
-                    }
-                }
-            }
-            catch (Exception e)
-            {
-                Fail(round[0].Request, e);
-            }
-        }
-        finally
-        {
-            _round.Clear();
-            _loopThread = 0;
-            lock (_lock)
-            {
-                while (_continuing.First is { } node)
-                {
-                    _continuing.RemoveFirst();
-                    _queue.AddLast(node);
-                }
-            }
-        }
-    }
-
-    /// <summary>Tokenizes the slices into one window of rows, scores it, and writes each request's vectors; completes the
-    /// requests whose last texts these were. Throws (writing nothing) when tokenizing or the model fails.</summary>
-    private void Score(ReadOnlySpan<Slice> slices)
-    {
-        _rows.Clear();
-        _runTexts.Clear();
-        foreach (var slice in slices)
-        {
-            for (var i = slice.Start; i < slice.Start + slice.Count; i++)
-            {
-                _scorer.Tokenizer.Tokenize(slice.Request.Texts[i], null, _rows);
-                _runTexts.Add(slice.Request.Texts[i]);
-            }
-        }
-
-        var rows = _rows.RowCount;
-        var output = ArrayPool<float>.Shared.Rent(rows * _dimension);
-        var tokens = ArrayPool<int>.Shared.Rent(rows);
-        try
-        {
-            Interlocked.Increment(ref _modelRuns);
-            Interlocked.Add(ref _textsScored, rows);
-            Volatile.Write(ref _largestRun, Math.Max(_largestRun, rows));
-            BeforeModelRun?.Invoke(_runTexts);
-            _batcher.Score(_rows, output);
-
-            tokens.AsSpan(0, rows).Clear();
-            for (var s = 0; s < _rows.SequenceCount; s++)
-            {
-                tokens[_rows.RowOf(s)] += _rows.Length(s);
-            }
-
-            var row = 0;
-            foreach (var slice in slices)
-            {
-                var request = slice.Request;
-                output.AsSpan(row * _dimension, slice.Count * _dimension).CopyTo(request.Vectors.AsSpan(slice.Start * _dimension));
-                for (var i = 0; i < slice.Count; i++)
-                {
-                    request.Tokens += tokens[row + i];
-                }
-
-                row += slice.Count;
-                request.Written += slice.Count;
-                if (request.Written == request.Texts.Length)
-                {
-                    Complete(request);
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(output);
-            ArrayPool<int>.Shared.Return(tokens);
-        }
-    }
-
-    private void Complete(EmbeddingRequest request)
-    {
-        if (request.IsFinished)
-        {
-            return;
-        }
-
-        var createdAt = _time.GetUtcNow();
-        var result = new GeneratedEmbeddings<Embedding<float>>(request.Texts.Length)
-        {
-            Usage = new UsageDetails { InputTokenCount = request.Tokens, TotalTokenCount = request.Tokens },
-        };
-        for (var i = 0; i < request.Texts.Length; i++)
-        {
-            result.Add(new Embedding<float>(request.Vectors.AsMemory(i * _dimension, _dimension)) { ModelId = ModelId, CreatedAt = createdAt });
-        }
-
-        if (request.Completion.TrySetResult(result))
-        {
-            request.Cancellation.Unregister();
-        }
-    }
-
-    private void WakeUp()
-    {
-        lock (_lock)
-        {
-            _wake.TrySetResult();
-        }
-    }
-
-    private void StopOnFault(Exception fault)
-    {
-        List<EmbeddingRequest> dropped;
-        lock (_lock)
-        {
-            _loopFault = fault;
-            _closed = true;
-            dropped = [.. _waiting, .. _queue, .. _continuing, .. _round.Select(s => s.Request)];
-            _waiting.Clear();
-            _queue.Clear();
-            _continuing.Clear();
-            _queuedTexts = 0;
-        }
-
-        foreach (var request in dropped)
-        {
-            Finish(request, new InvalidOperationException("The embedding generator's scoring loop stopped on an unexpected error.", fault));
-        }
-    }
-
-    /// <summary>Texts <c>[Start, Start + Count)</c> of a request, taken into the running round.</summary>
-    private readonly record struct Slice(EmbeddingRequest Request, int Start, int Count);
 }

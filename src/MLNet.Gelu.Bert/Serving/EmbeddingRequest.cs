@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.AI;
 
 namespace MLNet.Gelu.Bert;
@@ -6,10 +7,14 @@ namespace MLNet.Gelu.Bert;
 /// One <see cref="BertEmbeddingGenerator.GenerateAsync"/> call inside the coalescer: its texts, where the scoring loop
 /// has got to, its vectors, and the task its caller awaits. Its list node sits in the coalescer's waiting list (not yet
 /// admitted), its queue (texts left to take), or nowhere (every text taken, or finished). Fields other than the vectors
-/// change only under the coalescer's lock; the vectors and <see cref="Written"/> only on the scoring loop.
+/// change only under the coalescer's lock; the vectors and <see cref="Written"/> only on the scoring loop. Whoever ends
+/// the request first (success, failure, cancellation) claims it (<see cref="TryClaim"/>), reports it, then completes
+/// <see cref="Completion"/>: so a caller that sees the outcome finds it already logged and measured.
 /// </summary>
 internal sealed class EmbeddingRequest
 {
+    private int _claimed;
+
     public EmbeddingRequest(string?[] texts, int dimension)
     {
         Texts = texts;
@@ -42,11 +47,21 @@ internal sealed class EmbeddingRequest
     /// <summary>Tokens the model read for the written texts.</summary>
     public long Tokens { get; set; }
 
+    /// <summary>When the caller made the request (<see cref="TimeProvider.GetTimestamp"/>), for its duration.</summary>
+    public long ReceivedAt { get; init; }
+
+    /// <summary>The span the caller was in, which the spans of its model runs link to; default when nobody traces.</summary>
+    public ActivityContext Caller { get; init; }
+
     /// <summary>When the request entered the queue (<see cref="TimeProvider.GetTimestamp"/>).</summary>
     public long QueuedAt { get; set; }
 
     /// <summary>The caller's cancellation, released when the request finishes.</summary>
     public CancellationTokenRegistration Cancellation { get; set; }
 
-    public bool IsFinished => Completion.Task.IsCompleted;
+    /// <summary>Ended (or being ended): claimed by a success, a failure or a cancellation.</summary>
+    public bool IsFinished => Volatile.Read(ref _claimed) != 0;
+
+    /// <summary>Claims the right to end the request; <see langword="false"/> when another outcome claimed it first.</summary>
+    public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
 }

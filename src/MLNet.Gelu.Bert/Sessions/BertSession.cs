@@ -245,9 +245,11 @@ internal sealed class BertSession : IDisposable
             }
 
             var provider = options.ExecutionProvider;
-            options.Log?.Invoke(
-                $"{model.Name}: the {provider} execution provider is not available ({e.GetType().Name}: {e.Message.Trim()}); " +
-                $"falling back to the CPU as FallbackToCpu asks. For {provider}, an app references {ExecutionProviderUnavailableException.RequiredPackage(provider)}.");
+            if (options.Logger is { } logger)
+            {
+                BertLog.ExecutionProviderFallback(logger, model.Name, provider, $"{e.GetType().Name}: {e.Message.Trim()}", ExecutionProviderUnavailableException.RequiredPackage(provider));
+            }
+
             return (Create(model, options, withProvider: false), BertExecutionProvider.Cpu);
         }
     }

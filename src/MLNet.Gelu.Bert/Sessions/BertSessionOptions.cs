@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MLNet.Gelu.Bert;
@@ -28,12 +29,12 @@ internal sealed record BertSessionOptions
 
     /// <summary>
     /// When the provider cannot be used, run on the CPU instead of throwing (default <see langword="false"/>). The switch is
-    /// reported through <see cref="Log"/>.
+    /// logged through <see cref="Logger"/>.
     /// </summary>
     public bool FallbackToCpu { get; init; }
 
-    /// <summary>Receives one line per notable event (such as a fallback to the CPU); <see langword="null"/> to stay silent.</summary>
-    public Action<string>? Log { get; init; }
+    /// <summary>Where a fallback to the CPU is logged; <see langword="null"/> to stay silent.</summary>
+    public ILogger? Logger { get; init; }
 
     /// <summary>
     /// ONNX Runtime session configuration entries (for example <c>session.intra_op.allow_spinning</c> = <c>0</c> when several

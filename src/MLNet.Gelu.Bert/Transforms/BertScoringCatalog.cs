@@ -30,7 +30,9 @@ public static class BertScoringCatalog
     /// input order: each embedding equals the row scored alone (within 1e-5). A `PredictionEngine` scores one row at a time;
     /// it disposes its model when disposed unless created with `new PredictionEngineOptions { OwnsTransformer = false }`.
     /// Texts longer than the model's limit are truncated (count the dropped word pieces with `TruncatedTokensColumnName`)
-    /// or chunked (`LongText = Chunk`). Only load models from trusted sources: ONNX Runtime executes the graph as given.
+    /// or chunked (`LongText = Chunk`). A fallback to the CPU (`FallbackToCpu`) is logged to `Logger`, or without one to
+    /// `mlContext.Log` (source `ScoreBert`, a warning); a model loaded by `LoadWithActivations` reports to the loading
+    /// context's log. Only load models from trusted sources: ONNX Runtime executes the graph as given.
     /// ]]></format>
     /// </remarks>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
@@ -48,7 +50,7 @@ public static class BertScoringCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        return new BertScoringEstimator(outputColumnName, inputColumnName, options);
+        return new BertScoringEstimator(outputColumnName, inputColumnName, options, MLContextLogger.Of(catalog));
     }
 
     /// <summary>
@@ -63,6 +65,6 @@ public static class BertScoringCatalog
     public static BertScoringEstimator ScoreBert(this TransformsCatalog catalog, string outputColumnName, string inputColumnName, BertModel? model = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new BertScoringEstimator(outputColumnName, inputColumnName, new BertScoringOptions { Model = model });
+        return new BertScoringEstimator(outputColumnName, inputColumnName, new BertScoringOptions { Model = model }, MLContextLogger.Of(catalog));
     }
 }

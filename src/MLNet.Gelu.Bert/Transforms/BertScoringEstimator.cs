@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 
 namespace MLNet.Gelu.Bert;
@@ -12,8 +13,15 @@ public sealed class BertScoringEstimator : IEstimator<BertScoringTransformer>
     private readonly string _output;
     private readonly string _input;
     private readonly BertScoringOptions _options;
+    private readonly ILogger? _contextLogger;
 
-    internal BertScoringEstimator(string outputColumnName, string inputColumnName, BertScoringOptions options)
+    /// <summary>Creates the estimator.</summary>
+    /// <param name="outputColumnName">The embedding column.</param>
+    /// <param name="inputColumnName">The text column.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="contextLogger">Where the transformer logs when <see cref="BertEmbedderOptions.Logger"/> is null: the
+    /// catalog's ML.NET channel.</param>
+    internal BertScoringEstimator(string outputColumnName, string inputColumnName, BertScoringOptions options, ILogger? contextLogger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
         ArgumentException.ThrowIfNullOrWhiteSpace(inputColumnName);
@@ -31,6 +39,7 @@ public sealed class BertScoringEstimator : IEstimator<BertScoringTransformer>
         _output = outputColumnName;
         _input = inputColumnName;
         _options = options;
+        _contextLogger = contextLogger;
     }
 
     /// <summary>Checks the input columns and creates the transformer (and its ONNX Runtime session).</summary>
@@ -43,7 +52,7 @@ public sealed class BertScoringEstimator : IEstimator<BertScoringTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         CheckColumns(input.Schema);
-        return new BertScoringTransformer(_output, _input, _options);
+        return new BertScoringTransformer(_output, _input, _options, _options.Logger ?? _contextLogger);
     }
 
     /// <summary>Returns the output shape: a known-size vector of Single (and an Int32 truncated-tokens column when asked for).</summary>

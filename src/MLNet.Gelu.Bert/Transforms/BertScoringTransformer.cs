@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Gelu.Bert.Graphs;
@@ -37,12 +38,17 @@ namespace MLNet.Gelu.Bert;
 /// </remarks>
 public sealed class BertScoringTransformer : IArchivedTransformer, IDisposable
 {
-    internal BertScoringTransformer(string outputColumnName, string inputColumnName, BertScoringOptions options)
+    /// <summary>Opens the session (see <see cref="BertScoringEstimator.Fit"/>).</summary>
+    /// <param name="outputColumnName">The embedding column.</param>
+    /// <param name="inputColumnName">The text column.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="logger">Where the session logs (a fallback to the CPU); <see langword="null"/> for <see cref="BertEmbedderOptions.Logger"/>.</param>
+    internal BertScoringTransformer(string outputColumnName, string inputColumnName, BertScoringOptions options, ILogger? logger = null)
     {
         OutputColumnName = outputColumnName;
         InputColumnName = inputColumnName;
         Options = options;
-        Scorer = new BertScorer(options.Model ?? BertModel.AllMiniLmL6V2(), options, nameof(BertScoringTransformer));
+        Scorer = new BertScorer(options.Model ?? BertModel.AllMiniLmL6V2(), options, nameof(BertScoringTransformer), logger);
         try
         {
             // Built now so that saving cannot fail halfway through writing a model file.

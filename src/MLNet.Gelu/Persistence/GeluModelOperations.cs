@@ -170,7 +170,7 @@ public static class GeluModelOperations
 
         stream.Position = start;
         using var entries = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
-        return RestoreComponents(model, manifest, entries, source);
+        return RestoreComponents(model, manifest, entries, source, EnvironmentOf(catalog));
     }
 
     /// <summary>Opens the model zip; bytes that are not a zip fail naming the source, not with the zip reader's bare message.</summary>
@@ -194,12 +194,14 @@ public static class GeluModelOperations
                 $"The manifest of {source} records a {entry.Kind} transformer at position [{string.Join(", ", entry.Path)}] that cannot be restored: {problem}.");
 
     /// <summary>The component catalog of the context a model catalog belongs to (ML.NET keeps the link internal).</summary>
-    private static Microsoft.ML.Runtime.ComponentCatalog CatalogOf(ModelOperationsCatalog catalog)
+    private static Microsoft.ML.Runtime.ComponentCatalog CatalogOf(ModelOperationsCatalog catalog) => EnvironmentOf(catalog).ComponentCatalog;
+
+    /// <summary>The environment of the context a model catalog belongs to (ML.NET keeps the link internal).</summary>
+    private static Microsoft.ML.Runtime.IHostEnvironment EnvironmentOf(ModelOperationsCatalog catalog)
     {
         var property = typeof(ModelOperationsCatalog).Assembly.GetType("Microsoft.ML.Data.IInternalCatalog")?.GetProperty("Environment");
-        var environment = property?.GetValue(catalog) as Microsoft.ML.Runtime.IHostEnvironment
+        return property?.GetValue(catalog) as Microsoft.ML.Runtime.IHostEnvironment
             ?? throw new InvalidOperationException("This ML.NET version does not expose the model catalog's environment; MLNet.Gelu supports ML.NET 5.0.");
-        return environment.ComponentCatalog;
     }
 
     /// <summary>Writes each component's entries, then the manifest with the state each returned.</summary>
@@ -217,7 +219,8 @@ public static class GeluModelOperations
     /// Puts every archived component back. When one fails, the components restored before it (which may hold native
     /// resources, such as a BERT transformer's ONNX Runtime session) are disposed before the exception propagates.
     /// </summary>
-    private static ITransformer RestoreComponents(ITransformer model, ModelManifest manifest, ZipArchive archive, string source)
+    private static ITransformer RestoreComponents(
+        ITransformer model, ModelManifest manifest, ZipArchive archive, string source, Microsoft.ML.Runtime.IHostEnvironment environment)
     {
         var restored = new List<ITransformer>();
         try
@@ -230,7 +233,7 @@ public static class GeluModelOperations
 
                 var type = ResolveRestorer(entry, source);
                 var restorer = (ITransformerRestorer)Activator.CreateInstance(type, nonPublic: true)!;
-                var restoredComponent = restorer.Restore(node, new ArchivedComponent(archive, entry.Folder, source, entry.State, where));
+                var restoredComponent = restorer.Restore(node, new ArchivedComponent(archive, entry.Folder, source, entry.State, where, environment));
                 restored.Add(restoredComponent);
                 model = ModelTree.Replace(model, entry.Path, restoredComponent);
             }

@@ -39,7 +39,10 @@ internal interface ITransformerRestorer
 /// <param name="Source">The file name or "the model stream", for messages.</param>
 /// <param name="State">The state recorded in the manifest; null in files of 0.1.0.</param>
 /// <param name="Where">The component's position in the model, for messages (for example <c>[0, 2]</c>).</param>
-internal sealed record ArchivedComponent(ZipArchive Archive, string Folder, string Source, JsonObject? State, string Where)
+/// <param name="Environment">The ML.NET environment of the context that loads the model (so that a restored component
+/// can report to its <c>MLContext.Log</c>); null when unknown.</param>
+internal sealed record ArchivedComponent(ZipArchive Archive, string Folder, string Source, JsonObject? State, string Where,
+    Microsoft.ML.Runtime.IHostEnvironment? Environment = null)
 {
     /// <summary>The JSON state: from the manifest, or (0.1.0) from the entry <paramref name="legacyEntry"/> of the folder.</summary>
     public JsonObject ReadState(string? legacyEntry) =>

@@ -30,6 +30,10 @@ internal static class Serving
     public static BertEmbeddingGenerator Toy(BertEmbeddingGeneratorOptions? options = null, TimeProvider? time = null) =>
         new(ToyModel, options, time ?? TimeProvider.System);
 
+    /// <summary>The toy under a name no other test uses, so that process-wide spans and meters can be told apart.</summary>
+    public static BertModel UniqueToyModel() => BertModel.FromStreams(
+        new MemoryStream(TinyOnnx.ToyEncoder()), new MemoryStream(System.Text.Encoding.UTF8.GetBytes(TinyOnnx.ToyVocabulary)), ToyModel.Settings, $"toy-{Guid.NewGuid():N}");
+
     /// <summary>Toy text <paramref name="i"/>: 1–7 copies of one of the vocabulary's letters, so vectors differ widely.</summary>
     public static string ToyText(int i) => string.Join(' ', Enumerable.Repeat(((char)('a' + ((i / 7) % 8))).ToString(), (i % 7) + 1));
 

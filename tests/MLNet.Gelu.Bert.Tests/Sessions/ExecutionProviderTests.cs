@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.ML.OnnxRuntime;
 using MLNet.Gelu.Bert.Tests.Support;
 
@@ -32,22 +34,26 @@ public class ExecutionProviderTests
     [InlineData(BertExecutionProvider.Cuda)]
     [InlineData(BertExecutionProvider.DirectML)]
     [InlineData(BertExecutionProvider.CoreML)]
-    public void Fallback_to_cpu_logs_and_runs(BertExecutionProvider provider)
+    public void Fallback_to_cpu_logs_a_warning_and_runs(BertExecutionProvider provider)
     {
-        var log = new List<string>();
+        var log = new FakeLogger();
         using var session = new BertSession(Toy.Value, new BertSessionOptions
         {
             ExecutionProvider = provider,
             DeviceId = 1,
             ProviderOptions = new Dictionary<string, string> { ["arena_extend_strategy"] = "kSameAsRequested" },
             FallbackToCpu = true,
-            Log = log.Add,
+            Logger = log,
         });
         Assert.Equal(BertExecutionProvider.Cpu, session.ExecutionProvider);
-        var line = Assert.Single(log);
-        Assert.Contains("falling back to the CPU", line);
-        Assert.Contains(provider.ToString(), line);
-        Assert.Contains("toy", line);
+        var record = Assert.Single(log.Collector.GetSnapshot());
+        Assert.Equal(LogLevel.Warning, record.Level);
+        Assert.Equal(new EventId(1, "ExecutionProviderFallback"), record.Id);
+        Assert.Contains("falling back to the CPU", record.Message);
+        Assert.Contains(provider.ToString(), record.Message);
+        Assert.Contains(ExecutionProviderUnavailableException.RequiredPackage(provider), record.Message);
+        Assert.Equal(session.Model.Name, record.GetStructuredStateValue("ModelName"));
+        Assert.Equal(provider.ToString(), record.GetStructuredStateValue("Provider"));
 
         var output = new float[session.OutputLength(1, 3)];
         session.Run(new long[] { 2, 4, 3 }, new long[] { 1, 1, 1 }, new long[3], 1, 3, output);
@@ -57,10 +63,10 @@ public class ExecutionProviderTests
     [Fact]
     public void Cpu_never_logs()
     {
-        var log = new List<string>();
-        using var session = new BertSession(Toy.Value, new BertSessionOptions { FallbackToCpu = true, Log = log.Add });
+        var log = new FakeLogger();
+        using var session = new BertSession(Toy.Value, new BertSessionOptions { FallbackToCpu = true, Logger = log });
         Assert.Equal(BertExecutionProvider.Cpu, session.ExecutionProvider);
-        Assert.Empty(log);
+        Assert.Empty(log.Collector.GetSnapshot());
     }
 
     [Fact]

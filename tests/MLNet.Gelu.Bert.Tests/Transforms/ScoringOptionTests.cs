@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
 using MLNet.Gelu.Bert.Tests.Support;
 
 namespace MLNet.Gelu.Bert.Tests.Transforms;
@@ -107,17 +111,83 @@ public class ScoringOptionTests
     }
 
     [Fact]
-    public void Fallback_to_cpu_is_logged_and_scores_on_the_cpu()
+    public void Fallback_to_cpu_is_logged_to_the_logger_and_scores_on_the_cpu()
     {
-        var log = new List<string>();
-        using var transformer = Scoring.Ml.Transforms.ScoreBert("Embedding", "Text",
-            Scoring.Options with { ExecutionProvider = BertExecutionProvider.Cuda, FallbackToCpu = true, Log = log.Add }).Fit(Scoring.Texts("x"));
+        var log = new FakeLogger();
+        var ml = new MLContext(seed: 1);
+        var context = MlContextLines(ml);
+        using var transformer = ml.Transforms.ScoreBert("Embedding", "Text",
+            Scoring.Options with { ExecutionProvider = BertExecutionProvider.Cuda, FallbackToCpu = true, Logger = log }).Fit(Scoring.Texts("x"));
         Assert.Equal(BertExecutionProvider.Cpu, transformer.Session.ExecutionProvider);
-        var line = Assert.Single(log);
-        Assert.Contains("Cuda", line, StringComparison.Ordinal);
-        Assert.Contains("falling back to the CPU", line, StringComparison.Ordinal);
+        var record = Assert.Single(log.Collector.GetSnapshot());
+        Assert.Equal(LogLevel.Warning, record.Level);
+        Assert.Equal("ExecutionProviderFallback", record.Id.Name);
+        Assert.Contains("Cuda", record.Message, StringComparison.Ordinal);
+        Assert.Contains("falling back to the CPU", record.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(context, e => e.Message.Contains("falling back", StringComparison.Ordinal));
         var (vectors, _) = Scoring.Read(transformer.Transform(Scoring.Texts("A cat sits on the mat.")));
         Assert.True(Vectors.MaxAbsDifference(MiniLm.Embedder.Embed("A cat sits on the mat."), vectors[0]) < 1e-5f);
+    }
+
+    [Fact]
+    public void Fallback_to_cpu_without_a_logger_is_a_warning_in_the_ml_context_log()
+    {
+        var ml = new MLContext(seed: 1);
+        var context = MlContextLines(ml);
+        using var transformer = ml.Transforms.ScoreBert("Embedding", "Text",
+            Scoring.Options with { ExecutionProvider = BertExecutionProvider.Cuda, FallbackToCpu = true }).Fit(Scoring.Texts("x"));
+        Assert.Equal(BertExecutionProvider.Cpu, transformer.ExecutionProvider);
+        var warning = Assert.Single(context, e => e.Kind == ChannelMessageKind.Warning);
+        Assert.StartsWith("ScoreBert", warning.Source, StringComparison.Ordinal);
+        Assert.Contains("the Cuda execution provider is not available", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("falling back to the CPU", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu.Linux", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_loaded_model_that_falls_back_warns_in_the_loading_contexts_log()
+    {
+        var saving = new MLContext(seed: 1);
+        var data = Scoring.Texts("x");
+        using var stream = new MemoryStream();
+        using (var transformer = saving.Transforms.ScoreBert("Embedding", "Text",
+            new BertScoringOptions { Model = Toy.Model(new BertModelSettings()), ExecutionProvider = BertExecutionProvider.Cuda, FallbackToCpu = true }).Fit(data))
+        {
+            saving.Model.SaveWithActivations(transformer, data.Schema, stream);
+        }
+
+        var loading = new MLContext(seed: 1);
+        var context = MlContextLines(loading);
+        stream.Position = 0;
+        using var restored = Assert.IsType<BertScoringTransformer>(loading.Model.LoadWithActivations(stream, out _));
+
+        Assert.Equal(BertExecutionProvider.Cpu, restored.ExecutionProvider);
+        var warning = Assert.Single(context, e => e.Kind == ChannelMessageKind.Warning);
+        Assert.Contains("falling back to the CPU", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Scoring_on_the_cpu_writes_no_warning_to_the_ml_context_log()
+    {
+        var ml = new MLContext(seed: 1);
+        var context = MlContextLines(ml);
+        using var transformer = ml.Transforms.ScoreBert("Embedding", "Text", Scoring.Options with { FallbackToCpu = true }).Fit(Scoring.Texts("x"));
+        Assert.Equal(BertExecutionProvider.Cpu, transformer.ExecutionProvider);
+        Assert.DoesNotContain(context, e => e.Kind == ChannelMessageKind.Warning);
+    }
+
+    /// <summary>Collects what an <see cref="MLContext"/> logs (its event may be raised on several threads).</summary>
+    private static List<LoggingEventArgs> MlContextLines(MLContext ml)
+    {
+        var lines = new List<LoggingEventArgs>();
+        ml.Log += (_, e) =>
+        {
+            lock (lines)
+            {
+                lines.Add(e);
+            }
+        };
+        return lines;
     }
 
     [Fact]

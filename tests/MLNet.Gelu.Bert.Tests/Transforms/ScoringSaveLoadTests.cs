@@ -43,7 +43,7 @@ public partial class ScoringSaveLoadTests
             DeviceId = 3,
             ProviderOptions = new Dictionary<string, string> { ["some_option"] = "1" },
             FallbackToCpu = true,
-            Log = _ => { },
+            Logger = new Microsoft.Extensions.Logging.Testing.FakeLogger(),
             IntraOpThreads = 1,
             InterOpThreads = 1,
             GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_BASIC,
@@ -60,7 +60,7 @@ public partial class ScoringSaveLoadTests
 
         using var restored = Assert.IsType<BertScoringTransformer>(ml.Model.LoadWithActivations(stream, out _));
 
-        string[] notSaved = [nameof(BertScoringOptions.Model), nameof(BertScoringOptions.Log), nameof(BertScoringOptions.CancellationToken)];
+        string[] notSaved = [nameof(BertScoringOptions.Model), nameof(BertScoringOptions.Logger), nameof(BertScoringOptions.CancellationToken)];
         foreach (var property in typeof(BertScoringOptions).GetProperties().Where(p => p.GetMethod!.IsPublic && !notSaved.Contains(p.Name)))
         {
             object? expected = property.GetValue(options), actual = property.GetValue(restored.Options);
@@ -69,7 +69,7 @@ public partial class ScoringSaveLoadTests
                 $"{property.Name}: saved {expected}, restored {actual}.");
         }
 
-        Assert.Null(restored.Options.Log);
+        Assert.Null(restored.Options.Logger);
         Assert.Equal("Embedding", restored.OutputColumnName);
         Assert.Equal(options.Model.Settings, restored.SourceModel.Settings);
     }

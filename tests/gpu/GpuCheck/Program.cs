@@ -31,7 +31,6 @@ BertEmbedderOptions Cuda(int budget) => new()
 {
     ExecutionProvider = BertExecutionProvider.Cuda,
     DeviceId = deviceId,
-    Log = Console.WriteLine,
     TokenBudget = budget,
     MaxBatchSize = 1024,
 };
