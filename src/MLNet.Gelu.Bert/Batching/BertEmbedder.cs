@@ -34,6 +34,8 @@ public sealed class BertEmbedder : IDisposable
     /// <exception cref="OnnxRuntimeNotFoundException">The app carries no ONNX Runtime native library.</exception>
     /// <exception cref="ExecutionProviderUnavailableException">The execution provider is not available and
     /// <see cref="BertEmbedderOptions.FallbackToCpu"/> is off.</exception>
+    /// <exception cref="ExecutionProviderFailedException">The execution provider is there but ONNX Runtime failed with it (an option, the device,
+    /// memory); <see cref="BertEmbedderOptions.FallbackToCpu"/> does not apply.</exception>
     public BertEmbedder(BertModel? model = null, BertEmbedderOptions? options = null)
     {
         options ??= new BertEmbedderOptions();

@@ -13,3 +13,11 @@ catch (ExecutionProviderUnavailableException e)
     // The machine has no GPU or no CUDA libraries: a clear error, never a crash.
     Console.WriteLine($"cuda: {e.GetType().Name}: {e.Message}");
 }
+
+// With FallbackToCpu, a CUDA build whose CUDA libraries cannot be loaded counts as "missing": the app runs on the CPU and
+// is told why. (A provider that loads and then fails would throw ExecutionProviderFailedException instead.)
+var log = new List<string>();
+using (var fallback = new BertEmbedder(options: new BertEmbedderOptions { ExecutionProvider = BertExecutionProvider.Cuda, FallbackToCpu = true, Log = log.Add }))
+{
+    Console.WriteLine($"fallback: {fallback.ExecutionProvider}, {fallback.Embed("The weather is lovely today.").Length} dimensions; log: {string.Join(" | ", log)}");
+}
