@@ -38,7 +38,7 @@ internal sealed class BertBatchingCursor : DataViewRowCursor
         _active = active;
         var owner = mapper.Owner;
         _window = owner.Options.WindowSize;
-        _cancellation = owner.Options.CancellationToken;
+        _cancellation = mapper.Cancellation;
         Schema = mapper.OutputSchema;
         _read = mapper.TextReader(input);
         _inputId = input.GetIdGetter();
