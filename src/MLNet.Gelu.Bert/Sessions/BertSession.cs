@@ -247,27 +247,29 @@ internal sealed class BertSession : IDisposable
     /// </summary>
     private static (InferenceSession Session, BertExecutionProvider Provider) Open(BertModel model, BertSessionOptions options)
     {
+        // Files may have changed since the model was created: check its external data again, right before ONNX Runtime reads it.
+        var externalData = model.CheckExternalData();
         var provider = options.ExecutionProvider;
         if (provider == BertExecutionProvider.Cpu)
         {
-            return (OpenOnCpu(model, options), provider);
+            return (OpenOnCpu(model, options, externalData), provider);
         }
 
         var values = ExecutionProviders.NativeOptions(options);
         var available = options.AvailableProviders?.Invoke() ?? ExecutionProviders.Available();
         if (!available.Contains(ExecutionProviders.NativeName(provider), StringComparer.Ordinal))
         {
-            return (FallBack(model, options, inner: null), BertExecutionProvider.Cpu);
+            return (FallBack(model, options, externalData, inner: null), BertExecutionProvider.Cpu);
         }
 
-        using var sessionOptions = NewSessionOptions(model, options);
+        using var sessionOptions = NewSessionOptions(options, externalData);
         try
         {
             (options.AppendProvider ?? ExecutionProviders.Append)(sessionOptions, provider, values);
         }
         catch (Exception e) when (ExecutionProviders.IsMissing(e) && !OnnxRuntimeNotFoundException.IsNativeLibraryMissing(e))
         {
-            return (FallBack(model, options, e), BertExecutionProvider.Cpu);
+            return (FallBack(model, options, externalData, e), BertExecutionProvider.Cpu);
         }
         catch (OnnxRuntimeException e)
         {
@@ -281,7 +283,7 @@ internal sealed class BertSession : IDisposable
         catch (OnnxRuntimeException e) when (ExecutionProviders.IsMissing(e))
         {
             // Some providers load their libraries only when the session starts.
-            return (FallBack(model, options, e), BertExecutionProvider.Cpu);
+            return (FallBack(model, options, externalData, e), BertExecutionProvider.Cpu);
         }
         catch (OnnxRuntimeException e)
         {
@@ -290,7 +292,7 @@ internal sealed class BertSession : IDisposable
     }
 
     /// <summary>The provider is missing: throws <see cref="ExecutionProviderUnavailableException"/>, or with FallbackToCpu logs the switch and opens on the CPU.</summary>
-    private static InferenceSession FallBack(BertModel model, BertSessionOptions options, Exception? inner)
+    private static InferenceSession FallBack(BertModel model, BertSessionOptions options, string? externalData, Exception? inner)
     {
         var provider = options.ExecutionProvider;
         if (!options.FallbackToCpu)
@@ -301,12 +303,12 @@ internal sealed class BertSession : IDisposable
         options.Log?.Invoke(
             $"{model.Name}: the {provider} execution provider is not available ({ExecutionProviderUnavailableException.Reason(provider, inner)}); " +
             $"falling back to the CPU as FallbackToCpu asks. For {provider}, an app references {ExecutionProviderUnavailableException.RequiredPackage(provider)}.");
-        return OpenOnCpu(model, options);
+        return OpenOnCpu(model, options, externalData);
     }
 
-    private static InferenceSession OpenOnCpu(BertModel model, BertSessionOptions options)
+    private static InferenceSession OpenOnCpu(BertModel model, BertSessionOptions options, string? externalData)
     {
-        using var sessionOptions = NewSessionOptions(model, options);
+        using var sessionOptions = NewSessionOptions(options, externalData);
         try
         {
             return new InferenceSession(model.OnnxBytes, sessionOptions);
@@ -317,7 +319,8 @@ internal sealed class BertSession : IDisposable
         }
     }
 
-    private static SessionOptions NewSessionOptions(BertModel model, BertSessionOptions options)
+    /// <summary>The session options; <paramref name="externalData"/> is the folder external data is read from (null when the model has none).</summary>
+    private static SessionOptions NewSessionOptions(BertSessionOptions options, string? externalData)
     {
         var sessionOptions = new SessionOptions
         {
@@ -330,6 +333,11 @@ internal sealed class BertSession : IDisposable
             foreach (var (key, value) in options.ConfigEntries)
             {
                 sessionOptions.AddSessionConfigEntry(key, value);
+            }
+
+            if (externalData is not null)
+            {
+                sessionOptions.AddSessionConfigEntry(ExternalDataFiles.FolderConfigKey, externalData);
             }
         }
         catch

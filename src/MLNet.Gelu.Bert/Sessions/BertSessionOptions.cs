@@ -64,5 +64,11 @@ internal sealed record BertSessionOptions
         ArgumentOutOfRangeException.ThrowIfNegative(DeviceId);
         ArgumentNullException.ThrowIfNull(ProviderOptions);
         ArgumentNullException.ThrowIfNull(ConfigEntries);
+        if (ConfigEntries.ContainsKey(ExternalDataFiles.FolderConfigKey))
+        {
+            throw new ArgumentException(
+                $"SessionConfigEntries may not set '{ExternalDataFiles.FolderConfigKey}': external data is read only from the model's own folder " +
+                "(BertModel.FromFiles), which the library passes to ONNX Runtime itself.", nameof(ConfigEntries));
+        }
     }
 }
