@@ -70,7 +70,17 @@ public static class ActivationGraphVerifier
         IReadOnlyList<string> inputs = [], outputs = [];
         Exception? loadError = null;
         var bytes = loadSession && failures.Count == 0 ? result.ToByteArray() : null;
-        var external = bytes is null ? [] : OnnxExternalData.Find(bytes);
+        IReadOnlyList<OnnxExternalTensor> external = [];
+        try
+        {
+            external = bytes is null ? [] : OnnxExternalData.Find(bytes);
+        }
+        catch (ProtoFormatException e)
+        {
+            failures.Add($"the new model cannot be searched for external data ({e.Message}), so no ONNX Runtime session was created");
+            bytes = null;
+        }
+
         if (external.Count > 0)
         {
             // A session from bytes would resolve external files against the working directory: never created.

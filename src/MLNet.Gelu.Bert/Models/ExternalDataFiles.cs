@@ -30,7 +30,8 @@ internal static class ExternalDataFiles
     /// <param name="folder">The model's folder; <see langword="null"/> when it was not read from a file.</param>
     /// <param name="tensors">The external tensors (<see cref="OnnxExternalData.Find"/>).</param>
     /// <exception cref="BertModelException">A tensor's data lies outside the folder (<see cref="BertModelProblem.ModelExternalDataOutsideFolder"/>)
-    /// or cannot be read (<see cref="BertModelProblem.ModelExternalDataUnavailable"/>); the message names the tensor and the path.</exception>
+    /// or cannot be read, also when the file system refuses to resolve its path (<see cref="BertModelProblem.ModelExternalDataUnavailable"/>);
+    /// the message names the tensor and the path.</exception>
     public static string? Check(string modelName, string? folder, IReadOnlyList<OnnxExternalTensor> tensors)
     {
         if (tensors.Count == 0)
@@ -38,13 +39,23 @@ internal static class ExternalDataFiles
             return null;
         }
 
-        string? realFolder = folder is null ? null : RealPath(modelName, tensors[0], folder);
-        foreach (var tensor in tensors)
+        var current = tensors[0];
+        try
         {
-            Check(modelName, folder, realFolder, tensor);
-        }
+            string? realFolder = folder is null ? null : RealPath(modelName, current, folder);
+            foreach (var tensor in tensors)
+            {
+                current = tensor;
+                Check(modelName, folder, realFolder, tensor);
+            }
 
-        return realFolder;
+            return realFolder;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new BertModelException(modelName, BertModelProblem.ModelExternalDataUnavailable,
+                $"the path of the tensor '{current.Tensor}' ('{current.Location}') in the model's folder '{folder}' cannot be resolved: {e.Message}", e);
+        }
     }
 
     private static void Check(string modelName, string? folder, string? realFolder, OnnxExternalTensor tensor)
