@@ -50,9 +50,13 @@ public record BertEmbedderOptions
     public IReadOnlyDictionary<string, string> ProviderOptions { get; init; } = new Dictionary<string, string>();
 
     /// <summary>
-    /// Run on the CPU when the provider is unavailable instead of failing when the session is created (at <c>Fit</c>, or
-    /// in the embedder's constructor; default <see langword="false"/>); the switch is logged as a warning through
-    /// <see cref="Logger"/> (the <c>ScoreBert</c> transform without a logger writes it to <c>MLContext.Log</c>).
+    /// Run on the CPU when the provider is missing from the app's ONNX Runtime native library, or its shared library (or
+    /// one it needs, such as CUDA's) cannot be loaded, instead of failing when the session is created (at <c>Fit</c>, or in
+    /// the embedder's constructor; default <see langword="false"/>); the switch is logged as a warning through <see cref="Logger"/> (the <c>ScoreBert</c> transform without a logger
+    /// writes it to <c>MLContext.Log</c>). A
+    /// provider that is there but fails (an option ONNX Runtime rejects, no device, out of memory) throws
+    /// <see cref="ExecutionProviderFailedException"/> whatever this says, so that a configuration error never runs
+    /// silently on the CPU.
     /// </summary>
     public bool FallbackToCpu { get; init; }
 

@@ -16,7 +16,8 @@ public static class ActivationGraphVerifier
 {
     /// <summary>Verifies <paramref name="result"/>.</summary>
     /// <param name="result">A rewrite result.</param>
-    /// <param name="loadSession">Create an ONNX Runtime session from the new model (default true).</param>
+    /// <param name="loadSession">Create an ONNX Runtime session from the new model (default true). A model that keeps tensors in
+    /// external data files gets none (a session from bytes would resolve them against the working directory): that is a failure.</param>
     /// <param name="sessionOptions">Options for that session (execution provider, optimization level); null for ORT's defaults.</param>
     /// <returns>What was checked.</returns>
     /// <exception cref="ActivationGraphVerificationException">A check failed; the message lists every failure.</exception>
@@ -68,13 +69,32 @@ public static class ActivationGraphVerifier
         bool loaded = false;
         IReadOnlyList<string> inputs = [], outputs = [];
         Exception? loadError = null;
-        if (loadSession && failures.Count == 0)
+        var bytes = loadSession && failures.Count == 0 ? result.ToByteArray() : null;
+        IReadOnlyList<OnnxExternalTensor> external = [];
+        try
+        {
+            external = bytes is null ? [] : OnnxExternalData.Find(bytes);
+        }
+        catch (ProtoFormatException e)
+        {
+            failures.Add($"the new model cannot be searched for external data ({e.Message}), so no ONNX Runtime session was created");
+            bytes = null;
+        }
+
+        if (external.Count > 0)
+        {
+            // A session from bytes would resolve external files against the working directory: never created.
+            failures.Add($"the model keeps tensor '{external[0].Tensor}' in the external file '{external[0].Location}', so no ONNX Runtime session was " +
+                "created from its bytes (it would read that file relative to the working directory); verify with loadSession: false, or score it " +
+                "through BertModel.FromFiles(...).WithOnnx(...), which reads external data from the model's own folder only");
+        }
+        else if (bytes is not null)
         {
             try
             {
                 using var session = sessionOptions is null
-                    ? new InferenceSession(result.ToByteArray())
-                    : new InferenceSession(result.ToByteArray(), sessionOptions);
+                    ? new InferenceSession(bytes)
+                    : new InferenceSession(bytes, sessionOptions);
                 loaded = true;
                 inputs = session.InputNames.ToArray();
                 outputs = session.OutputNames.ToArray();

@@ -7,7 +7,8 @@ public sealed partial class BertModel
     private const string TokenTypeIds = "token_type_ids";
     private const string LastHiddenState = "last_hidden_state";
 
-    private static OnnxSignature ReadSignature(string name, byte[] onnx)
+    /// <summary>Reads the inputs and outputs, and the tensors kept in external files; bad bytes fail naming the model.</summary>
+    private static (OnnxSignature Signature, IReadOnlyList<OnnxExternalTensor> External) ReadSignature(string name, byte[] onnx)
     {
         if (onnx.Length == 0)
         {
@@ -15,9 +16,11 @@ public sealed partial class BertModel
         }
 
         OnnxSignature? signature;
+        IReadOnlyList<OnnxExternalTensor> external;
         try
         {
             signature = OnnxSignature.Read(onnx);
+            external = OnnxExternalData.Find(onnx);
         }
         catch (ProtoFormatException e) when (e.Truncated)
         {
@@ -43,7 +46,7 @@ public sealed partial class BertModel
                 $"the ONNX model declares no operator set (opset_import), which every ONNX model has; its {onnx.Length} bytes end too early. Download or copy it again.");
         }
 
-        return signature;
+        return (signature, external);
     }
 
     private static (string Ids, string? Mask, string? Types) FindInputs(string name, OnnxSignature signature)

@@ -32,4 +32,16 @@ public enum BertModelProblem
 
     /// <summary>The package that carries an embedded model (such as <c>MLNet.Gelu.Bert.MiniLM</c>) is not in the app.</summary>
     ModelPackageMissing,
+
+    /// <summary>
+    /// A tensor names an external data file outside the model's folder: an absolute path, a <c>..</c> segment, or a symbolic
+    /// link that leads out. Refused before ONNX Runtime reads anything.
+    /// </summary>
+    ModelExternalDataOutsideFolder,
+
+    /// <summary>
+    /// A tensor keeps its data in an external file that cannot be read: the file is missing, the tensor names none, or the
+    /// model was loaded from a stream or resource and so has no folder to read it from.
+    /// </summary>
+    ModelExternalDataUnavailable,
 }

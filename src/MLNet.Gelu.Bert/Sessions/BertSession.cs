@@ -36,8 +36,12 @@ internal sealed class BertSession : IDisposable
     /// <summary>Opens a session on the model; when anything after opening fails, the session is released again.</summary>
     /// <param name="model">The model.</param>
     /// <param name="options">Threads, optimization level, execution provider; <see langword="null"/> for the defaults (CPU).</param>
-    /// <exception cref="ExecutionProviderUnavailableException">The provider is missing and <see cref="BertSessionOptions.FallbackToCpu"/> is off.</exception>
-    /// <exception cref="BertModelException">ONNX Runtime refuses the model on the CPU (<see cref="BertModelProblem.ModelRejectedByRuntime"/>).</exception>
+    /// <exception cref="ExecutionProviderUnavailableException">The provider is missing from the native library (or its libraries cannot be
+    /// loaded) and <see cref="BertSessionOptions.FallbackToCpu"/> is off.</exception>
+    /// <exception cref="ExecutionProviderFailedException">The provider is there but ONNX Runtime failed with it (an option, the device,
+    /// memory); FallbackToCpu does not apply. The inner exception is ONNX Runtime's.</exception>
+    /// <exception cref="BertModelException">ONNX Runtime refuses the model on the CPU, or cannot run it to measure its output size
+    /// (<see cref="BertModelProblem.ModelRejectedByRuntime"/>; the inner exception is ONNX Runtime's).</exception>
     /// <exception cref="OnnxRuntimeNotFoundException">The app carries no ONNX Runtime native library; the message names the package to add.</exception>
     public BertSession(BertModel model, BertSessionOptions? options = null)
     {
@@ -216,6 +220,8 @@ internal sealed class BertSession : IDisposable
         Released?.Invoke(this);
     }
 
+    /// <summary>Runs <c>[CLS] [SEP]</c> once to read the output's last dimension (the model declares it symbolic).</summary>
+    /// <exception cref="BertModelException">ONNX Runtime fails to run the model; the inner exception is its error.</exception>
     private int MeasureDimension()
     {
         long[] ids = [Model.Vocabulary.ClsId, Model.Vocabulary.SepId];
@@ -227,65 +233,129 @@ internal sealed class BertSession : IDisposable
         var all = new[] { idsValue, maskValue, typesValue };
         var inputs = new[] { Model.InputIdsName, Model.AttentionMaskName, Model.TokenTypeIdsName }
             .Select((name, i) => (name, value: all[i])).Where(p => p.name is not null).ToArray();
-        using var outputs = _session.Run(_runOptions, inputs.Select(p => p.name!).ToArray(), inputs.Select(p => p.value).ToArray(), _outputNames);
-        return (int)outputs[0].GetTensorTypeAndShape().Shape[^1];
-    }
-
-    private static (InferenceSession Session, BertExecutionProvider Provider) Open(BertModel model, BertSessionOptions options)
-    {
         try
         {
-            return (Create(model, options, withProvider: true), options.ExecutionProvider);
+            using var outputs = _session.Run(_runOptions, inputs.Select(p => p.name!).ToArray(), inputs.Select(p => p.value).ToArray(), _outputNames);
+            return (int)outputs[0].GetTensorTypeAndShape().Shape[^1];
         }
-        catch (Exception e) when (options.ExecutionProvider != BertExecutionProvider.Cpu && ExecutionProviders.IsUnavailable(e) && !OnnxRuntimeNotFoundException.IsNativeLibraryMissing(e))
+        catch (OnnxRuntimeException e)
         {
-            if (!options.FallbackToCpu)
-            {
-                throw new ExecutionProviderUnavailableException(options.ExecutionProvider, e);
-            }
-
-            var provider = options.ExecutionProvider;
-            if (options.Logger is { } logger)
-            {
-                BertLog.ExecutionProviderFallback(logger, model.Name, provider, $"{e.GetType().Name}: {e.Message.Trim()}", ExecutionProviderUnavailableException.RequiredPackage(provider));
-            }
-
-            return (Create(model, options, withProvider: false), BertExecutionProvider.Cpu);
+            throw new BertModelException(Model.Name, BertModelProblem.ModelRejectedByRuntime,
+                $"ONNX Runtime loaded the model but cannot run it on the two tokens [CLS] [SEP], the input that measures the size of its output " +
+                $"'{Model.OutputName}' (declared symbolic): {e.Message.Trim()}", e);
         }
     }
 
-    private static InferenceSession Create(BertModel model, BertSessionOptions options, bool withProvider)
+    /// <summary>
+    /// Opens the session on the requested provider. A provider the native library lacks, or whose shared library cannot be
+    /// loaded, is missing: with <see cref="BertSessionOptions.FallbackToCpu"/> the session opens on the CPU and the switch is
+    /// logged, else <see cref="ExecutionProviderUnavailableException"/>. Any other failure of the provider throws
+    /// <see cref="ExecutionProviderFailedException"/> with ONNX Runtime's error inside, whatever FallbackToCpu says.
+    /// </summary>
+    private static (InferenceSession Session, BertExecutionProvider Provider) Open(BertModel model, BertSessionOptions options)
     {
-        using var sessionOptions = new SessionOptions
+        // Files may have changed since the model was created: check its external data again, right before ONNX Runtime reads it.
+        var externalData = model.CheckExternalData();
+        var provider = options.ExecutionProvider;
+        if (provider == BertExecutionProvider.Cpu)
         {
-            GraphOptimizationLevel = options.GraphOptimizationLevel,
-            IntraOpNumThreads = options.IntraOpThreads,
-            InterOpNumThreads = options.InterOpThreads,
-        };
-        foreach (var (key, value) in options.ConfigEntries)
-        {
-            sessionOptions.AddSessionConfigEntry(key, value);
+            return (OpenOnCpu(model, options, externalData), provider);
         }
 
-        if (withProvider)
+        var values = ExecutionProviders.NativeOptions(options);
+        var available = options.AvailableProviders?.Invoke() ?? ExecutionProviders.Available();
+        if (!available.Contains(ExecutionProviders.NativeName(provider), StringComparer.Ordinal))
         {
-            ExecutionProviders.Append(sessionOptions, options);
+            return (FallBack(model, options, externalData, inner: null), BertExecutionProvider.Cpu);
         }
 
-        if (withProvider && options.ExecutionProvider != BertExecutionProvider.Cpu)
+        using var sessionOptions = NewSessionOptions(options, externalData);
+        try
         {
-            // A failure here may be the provider's: Open decides.
-            return new InferenceSession(model.OnnxBytes, sessionOptions);
+            (options.AppendProvider ?? ExecutionProviders.Append)(sessionOptions, provider, values);
+        }
+        catch (Exception e) when (ExecutionProviders.IsMissing(e) && !OnnxRuntimeNotFoundException.IsNativeLibraryMissing(e))
+        {
+            return (FallBack(model, options, externalData, e), BertExecutionProvider.Cpu);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ExecutionProviderFailedException(provider, values, "while it was added to the session options", e);
         }
 
+        try
+        {
+            return (new InferenceSession(model.OnnxBytes, sessionOptions), provider);
+        }
+        catch (OnnxRuntimeException e) when (ExecutionProviders.IsMissing(e))
+        {
+            // Some providers load their libraries only when the session starts.
+            return (FallBack(model, options, externalData, e), BertExecutionProvider.Cpu);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ExecutionProviderFailedException(provider, values, $"while the session for the model {model.Name} was created", e);
+        }
+    }
+
+    /// <summary>The provider is missing: throws <see cref="ExecutionProviderUnavailableException"/>, or with FallbackToCpu logs the switch and opens on the CPU.</summary>
+    private static InferenceSession FallBack(BertModel model, BertSessionOptions options, string? externalData, Exception? inner)
+    {
+        var provider = options.ExecutionProvider;
+        if (!options.FallbackToCpu)
+        {
+            throw new ExecutionProviderUnavailableException(provider, inner);
+        }
+
+        if (options.Logger is { } logger)
+        {
+            BertLog.ExecutionProviderFallback(
+                logger, model.Name, provider, ExecutionProviderUnavailableException.Reason(provider, inner), ExecutionProviderUnavailableException.RequiredPackage(provider));
+        }
+
+        return OpenOnCpu(model, options, externalData);
+    }
+
+    private static InferenceSession OpenOnCpu(BertModel model, BertSessionOptions options, string? externalData)
+    {
+        using var sessionOptions = NewSessionOptions(options, externalData);
         try
         {
             return new InferenceSession(model.OnnxBytes, sessionOptions);
         }
         catch (OnnxRuntimeException e)
         {
-            throw new BertModelException(model.Name, BertModelProblem.ModelRejectedByRuntime,
-                $"ONNX Runtime cannot load the model: {e.Message.Trim()}");
+            throw new BertModelException(model.Name, BertModelProblem.ModelRejectedByRuntime, $"ONNX Runtime cannot load the model: {e.Message.Trim()}", e);
         }
+    }
+
+    /// <summary>The session options; <paramref name="externalData"/> is the folder external data is read from (null when the model has none).</summary>
+    private static SessionOptions NewSessionOptions(BertSessionOptions options, string? externalData)
+    {
+        var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = options.GraphOptimizationLevel,
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = options.InterOpThreads,
+        };
+        try
+        {
+            foreach (var (key, value) in options.ConfigEntries)
+            {
+                sessionOptions.AddSessionConfigEntry(key, value);
+            }
+
+            if (externalData is not null)
+            {
+                sessionOptions.AddSessionConfigEntry(ExternalDataFiles.FolderConfigKey, externalData);
+            }
+        }
+        catch
+        {
+            sessionOptions.Dispose();
+            throw;
+        }
+
+        return sessionOptions;
     }
 }

@@ -28,8 +28,9 @@ internal sealed record BertSessionOptions
     public IReadOnlyDictionary<string, string> ProviderOptions { get; init; } = new Dictionary<string, string>();
 
     /// <summary>
-    /// When the provider cannot be used, run on the CPU instead of throwing (default <see langword="false"/>). The switch is
-    /// logged through <see cref="Logger"/>.
+    /// When the provider is missing from the ONNX Runtime native library, or its shared library cannot be loaded, run on
+    /// the CPU instead of throwing (default <see langword="false"/>). The switch is logged through <see cref="Logger"/>. A
+    /// provider that is there and fails (a rejected option, no device, out of memory) throws whatever this says.
     /// </summary>
     public bool FallbackToCpu { get; init; }
 
@@ -45,6 +46,12 @@ internal sealed record BertSessionOptions
     /// <summary>The type named by the <see cref="ObjectDisposedException"/> a run after disposal throws (the public type that owns the session).</summary>
     public string Owner { get; init; } = nameof(BertSession);
 
+    /// <summary>Test seam: the providers the native library lists; <see langword="null"/> (always outside tests) asks ONNX Runtime.</summary>
+    internal Func<IReadOnlyList<string>>? AvailableProviders { get; init; }
+
+    /// <summary>Test seam: appends the provider in place of <see cref="ExecutionProviders.Append"/>; <see langword="null"/> (always outside tests) for the real one.</summary>
+    internal Action<SessionOptions, BertExecutionProvider, IReadOnlyDictionary<string, string>>? AppendProvider { get; init; }
+
     internal void Validate()
     {
         if (!Enum.IsDefined(ExecutionProvider))
@@ -58,5 +65,11 @@ internal sealed record BertSessionOptions
         ArgumentOutOfRangeException.ThrowIfNegative(DeviceId);
         ArgumentNullException.ThrowIfNull(ProviderOptions);
         ArgumentNullException.ThrowIfNull(ConfigEntries);
+        if (ConfigEntries.ContainsKey(ExternalDataFiles.FolderConfigKey))
+        {
+            throw new ArgumentException(
+                $"SessionConfigEntries may not set '{ExternalDataFiles.FolderConfigKey}': external data is read only from the model's own folder " +
+                "(BertModel.FromFiles), which the library passes to ONNX Runtime itself.", nameof(ConfigEntries));
+        }
     }
 }

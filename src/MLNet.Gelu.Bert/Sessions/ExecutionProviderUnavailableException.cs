@@ -3,15 +3,17 @@ using Microsoft.ML.OnnxRuntime;
 namespace MLNet.Gelu.Bert;
 
 /// <summary>
-/// The requested execution provider is not in the ONNX Runtime native library the app carries, or failed to start.
-/// The message names the package that brings it and the providers that are available.
+/// The requested execution provider is missing from the ONNX Runtime native library the app carries, or its shared
+/// library (or one it needs, such as the CUDA libraries) cannot be loaded. The message names the package that brings it
+/// and the providers that are available. This is the only failure <c>FallbackToCpu</c> turns into a run on the CPU; a
+/// provider that is there and fails throws <see cref="ExecutionProviderFailedException"/> instead.
 /// </summary>
 public sealed class ExecutionProviderUnavailableException : Exception
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="provider">The provider that was asked for.</param>
-    /// <param name="inner">The ONNX Runtime error.</param>
-    public ExecutionProviderUnavailableException(BertExecutionProvider provider, Exception inner)
+    /// <param name="inner">The ONNX Runtime error, or <see langword="null"/> when the native library does not list the provider at all.</param>
+    public ExecutionProviderUnavailableException(BertExecutionProvider provider, Exception? inner)
         : base(Describe(provider, inner), inner)
     {
         Provider = provider;
@@ -40,8 +42,13 @@ public sealed class ExecutionProviderUnavailableException : Exception
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown execution provider."),
     };
 
-    private static string Describe(BertExecutionProvider provider, Exception inner) =>
-        $"The {provider} execution provider is not available in this process ({inner.GetType().Name}: {inner.Message.Trim()}). " +
+    /// <summary>Why the provider is missing: ONNX Runtime's error, or that the native library does not list it.</summary>
+    internal static string Reason(BertExecutionProvider provider, Exception? inner) => inner is null
+        ? $"this ONNX Runtime native library was built without it: it lists {string.Join(", ", Available())}, not {ExecutionProviders.NativeName(provider)}"
+        : $"{inner.GetType().Name}: {inner.Message.Trim()}";
+
+    private static string Describe(BertExecutionProvider provider, Exception? inner) =>
+        $"The {provider} execution provider is not available in this process ({Reason(provider, inner)}). " +
         $"An app that wants {provider} references {RequiredPackage(provider)}. " +
         $"Available here: {string.Join(", ", Available())}. " +
         "Set FallbackToCpu (BertEmbedderOptions or BertScoringOptions) to run on the CPU instead.";

@@ -47,6 +47,12 @@ internal sealed class BertTokenizedRows
     /// <param name="sequence">The sequence index.</param>
     public int TypeStart(int sequence) => _sequenceTypeStart[CheckSequence(sequence)];
 
+    /// <summary>How many tokens the buffers hold without growing (they only grow, until the object is dropped).</summary>
+    public int TokenCapacity => _tokens.Length;
+
+    /// <summary>How many model inputs the buffers hold without growing.</summary>
+    public int SequenceCapacity => _sequenceStart.Length;
+
     /// <summary>Forgets all rows, keeping the buffers.</summary>
     public void Clear()
     {

@@ -6,8 +6,8 @@ namespace MLNet.Gelu.Bert;
 /// <summary>
 /// The batching cursor: reads a window of input rows ahead, tokenizes them and scores them together
 /// (the batcher sorts by length and cuts batches under the token budget), then serves the rows in input order. The
-/// input cursor has moved on by then, so every active pass-through column and the row ids are buffered per window.
-/// All buffers are created once per cursor; serving a row allocates nothing.
+/// input cursor has moved on by then, so every active pass-through column, the row ids and the input cursor's batch
+/// numbers are buffered per window. All buffers are created once per cursor; serving a row allocates nothing.
 /// </summary>
 internal sealed class BertBatchingCursor : DataViewRowCursor
 {
@@ -22,6 +22,7 @@ internal sealed class BertBatchingCursor : DataViewRowCursor
     private readonly ColumnBuffer?[] _buffers;
     private readonly ValueGetter<DataViewRowId> _inputId;
     private readonly DataViewRowId[] _ids;
+    private readonly long[] _batches;
     private readonly int[] _dropped;
     private readonly int[] _tokens;
     private readonly float[] _embeddings;
@@ -37,11 +38,12 @@ internal sealed class BertBatchingCursor : DataViewRowCursor
         _active = active;
         var owner = mapper.Owner;
         _window = owner.Options.WindowSize;
-        _cancellation = owner.Options.CancellationToken;
+        _cancellation = mapper.Cancellation;
         Schema = mapper.OutputSchema;
         _read = mapper.TextReader(input);
         _inputId = input.GetIdGetter();
         _ids = new DataViewRowId[_window];
+        _batches = new long[_window];
         _dropped = new int[_window];
         _tokens = new int[_window];
         _slot.Current = -1;
@@ -67,7 +69,8 @@ internal sealed class BertBatchingCursor : DataViewRowCursor
 
     public override long Position => _position;
 
-    public override long Batch => _input.Batch;
+    /// <summary>The input cursor's batch number when it was on the row served now (it has read up to a window further since).</summary>
+    public override long Batch => _slot.Current >= 0 ? _batches[_slot.Current] : _input.Batch;
 
     public override bool MoveNext()
     {
@@ -149,6 +152,7 @@ internal sealed class BertBatchingCursor : DataViewRowCursor
             _dropped[_count] = _rows.DroppedTokens(_count);
             _tokens[_count] = BertColumnMapper.TokenCount(_rows, first);
             _inputId(ref _ids[_count]);
+            _batches[_count] = _input.Batch;
             foreach (var buffer in _buffers)
             {
                 buffer?.Read(_count);

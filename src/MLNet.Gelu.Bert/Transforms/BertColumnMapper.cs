@@ -13,12 +13,14 @@ internal sealed class BertColumnMapper : ColumnMapper
 {
     private readonly int[] _inputs;
 
-    private BertColumnMapper(DataViewSchema inputSchema, BertScoringTransformer owner, int[] inputs, DataViewSchema.DetachedColumn[] added, BertOutput[] roles)
+    private BertColumnMapper(
+        DataViewSchema inputSchema, BertScoringTransformer owner, int[] inputs, DataViewSchema.DetachedColumn[] added, BertOutput[] roles, CancellationToken cancellation)
         : base(inputSchema, added)
     {
         Owner = owner;
         _inputs = inputs;
         Roles = roles;
+        Cancellation = cancellation;
     }
 
     /// <summary>What each added column holds, indexed like the added columns.</summary>
@@ -26,13 +28,20 @@ internal sealed class BertColumnMapper : ColumnMapper
 
     internal BertScoringTransformer Owner { get; }
 
+    /// <summary>
+    /// The token of the pass this binding serves (<see cref="BertScoringTransformer.Transform(IDataView, CancellationToken)"/>):
+    /// every cursor and getter of this binding checks it between rows read and between model runs. The transformer holds
+    /// none, so a cancelled pass leaves every other pass, engine and binding as it was.
+    /// </summary>
+    internal CancellationToken Cancellation { get; }
+
     /// <summary>The text column's index in the input schema.</summary>
     internal int TextColumn => _inputs[0];
 
     /// <summary>The second text column's index, or -1 for single texts.</summary>
     internal int SecondColumn => _inputs.Length > 1 ? _inputs[1] : -1;
 
-    internal static BertColumnMapper Bind(DataViewSchema inputSchema, BertScoringTransformer owner)
+    internal static BertColumnMapper Bind(DataViewSchema inputSchema, BertScoringTransformer owner, CancellationToken cancellation = default)
     {
         var options = owner.Options;
         int text = BertInputs.Resolve(inputSchema, owner.InputColumnName);
@@ -54,7 +63,7 @@ internal sealed class BertColumnMapper : ColumnMapper
             roles.Add(BertOutput.TokenCount);
         }
 
-        return new BertColumnMapper(inputSchema, owner, inputs, [.. added], [.. roles]);
+        return new BertColumnMapper(inputSchema, owner, inputs, [.. added], [.. roles], cancellation);
     }
 
     protected override IEnumerable<int> GetInputColumns(int added) => _inputs;
@@ -109,12 +118,13 @@ internal sealed class BertColumnMapper : ColumnMapper
         var read = TextReader(input);
         var rows = new BertTokenizedRows();
         var owner = Owner;
-        var token = owner.Options.CancellationToken;
+        var token = Cancellation;
         if (Roles[added] != BertOutput.Embedding)
         {
             bool dropped = Roles[added] == BertOutput.TruncatedTokens;
             return (ValueGetter<int>)((ref int value) =>
             {
+                token.ThrowIfCancellationRequested();
                 owner.Session.ThrowIfDisposed();
                 var (text, second) = read();
                 rows.Clear();

@@ -8,8 +8,8 @@ namespace MLNet.Gelu.Bert;
 /// <summary>
 /// Writes a <see cref="BertScoringTransformer"/>'s model and vocabulary into a model zip (entries <c>model.onnx</c> and
 /// <c>vocab.txt</c> under its folder) and returns its JSON state for the manifest, and restores it. The options are
-/// serialized from <see cref="BertScoringOptions"/> itself (every property but the model, which has its own entries, the
-/// logger and the cancellation token), beside the columns and the model's name and settings.
+/// serialized from <see cref="BertScoringOptions"/> itself (every property but the model, which has its own entries, and
+/// the logger), beside the columns and the model's name and settings.
 /// </summary>
 internal sealed class BertScoringArchive : ITransformerRestorer
 {
@@ -19,7 +19,7 @@ internal sealed class BertScoringArchive : ITransformerRestorer
     private const string LegacyStateEntry = "scoring.json";
 
     /// <summary>The options' properties that are not saved.</summary>
-    private static readonly string[] NotSaved = [nameof(BertScoringOptions.Model), nameof(BertEmbedderOptions.Logger), nameof(BertScoringOptions.CancellationToken)];
+    private static readonly string[] NotSaved = [nameof(BertScoringOptions.Model), nameof(BertEmbedderOptions.Logger)];
 
     private static readonly System.Text.Json.JsonSerializerOptions Json = ArchiveEntries.Without((typeof(BertEmbedderOptions), NotSaved));
 

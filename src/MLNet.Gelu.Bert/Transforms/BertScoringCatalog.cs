@@ -67,4 +67,29 @@ public static class BertScoringCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         return new BertScoringEstimator(outputColumnName, inputColumnName, new BertScoringOptions { Model = model }, MLContextLogger.Of(catalog));
     }
+
+    /// <summary>
+    /// Returns <paramref name="data"/> as a view whose passes can be cancelled: each of its cursors throws
+    /// <see cref="OperationCanceledException"/> from <c>MoveNext</c> once <paramref name="cancellationToken"/> fires (at
+    /// once when it already has). Use it to stop a pipeline that holds <c>ScoreBert</c> (a <c>Fit</c> of the estimators
+    /// after it, a <c>Transform</c> of a chain, <c>CreateEnumerable</c>): the transform reads its input row by row, so a
+    /// pass stops at the next row it reads, at most one window of scoring
+    /// (<see cref="BertScoringOptions.WindowSize"/> rows) after the token fired.
+    /// The token belongs to the returned view only: the models and <paramref name="data"/> itself stay usable, and a
+    /// later pass over another view (or over <paramref name="data"/>) runs normally. ML.NET's own transforms and
+    /// trainers that read on worker threads may wrap the <see cref="OperationCanceledException"/> in an
+    /// <see cref="InvalidOperationException"/>: look for it in the inner exceptions.
+    /// </summary>
+    /// <param name="catalog">The data catalog (<c>mlContext.Data</c>).</param>
+    /// <param name="data">The data to read.</param>
+    /// <param name="cancellationToken">Stops the passes over the returned view.</param>
+    /// <returns>A view with the schema, rows and row count of <paramref name="data"/>.</returns>
+    /// <remarks>To stop a <c>ScoreBert</c> pass between model runs too, use
+    /// <see cref="BertScoringTransformer.Transform(IDataView, System.Threading.CancellationToken)"/>.</remarks>
+    public static IDataView WithCancellation(this DataOperationsCatalog catalog, IDataView data, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(data);
+        return new CancellableDataView(data, cancellationToken);
+    }
 }

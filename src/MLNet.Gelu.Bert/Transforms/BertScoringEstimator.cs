@@ -47,6 +47,8 @@ public sealed class BertScoringEstimator : IEstimator<BertScoringTransformer>
     /// <returns>The transformer; dispose it when done.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An input column is missing or is not text; the message names it and its type.</exception>
     /// <exception cref="ExecutionProviderUnavailableException">The execution provider is not in this app's ONNX Runtime and <see cref="BertEmbedderOptions.FallbackToCpu"/> is off.</exception>
+    /// <exception cref="ExecutionProviderFailedException">The execution provider is there but ONNX Runtime failed with it (an option, the device,
+    /// memory); <see cref="BertEmbedderOptions.FallbackToCpu"/> does not apply.</exception>
     /// <exception cref="OnnxRuntimeNotFoundException">The app carries no ONNX Runtime native library.</exception>
     public BertScoringTransformer Fit(IDataView input)
     {

@@ -35,9 +35,6 @@ public sealed record BertScoringOptions : BertEmbedderOptions
     /// </summary>
     public string? TokenCountColumnName { get; init; }
 
-    /// <summary>Stops scoring between model runs and between rows read; default none. Not saved with the model.</summary>
-    public CancellationToken CancellationToken { get; init; }
-
     /// <inheritdoc/>
     internal override void Validate()
     {

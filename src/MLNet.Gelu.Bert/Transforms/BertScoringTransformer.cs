@@ -35,6 +35,14 @@ namespace MLNet.Gelu.Bert;
 /// it. Rows already scored into a cursor's window are still served. The native session is released once, when the last
 /// running batch has left; the disposing thread never waits. Schema methods keep working after disposal.
 /// </para>
+/// <para>
+/// Cancellation belongs to a pass, never to the transformer: <see cref="Transform(IDataView, CancellationToken)"/> returns a
+/// view whose cursors stop with <see cref="OperationCanceledException"/> (between rows read and between model runs) once
+/// the token fires; every other view, cursor and prediction engine of the same transformer keeps working, and a saved and
+/// reloaded transformer behaves the same, since no token is part of the model. For a pipeline that holds this
+/// transformer, wrap its input with <c>mlContext.Data.WithCancellation(data, token)</c>
+/// (<see cref="BertScoringCatalog.WithCancellation"/>): its passes stop at the next row they read.
+/// </para>
 /// </remarks>
 public sealed class BertScoringTransformer : IArchivedTransformer, IDisposable
 {
@@ -121,6 +129,22 @@ public sealed class BertScoringTransformer : IArchivedTransformer, IDisposable
     {
         ArgumentNullException.ThrowIfNull(input);
         return Bind(input.Schema).Transform(input);
+    }
+
+    /// <summary>
+    /// Scores lazily like <see cref="Transform(IDataView)"/>, for passes that may be cancelled: every cursor of the returned
+    /// view checks <paramref name="cancellationToken"/> before each row it reads from <paramref name="input"/> and between
+    /// model runs, and throws <see cref="OperationCanceledException"/> from <c>MoveNext</c> once it fires (at once when it
+    /// already has). Only this view's passes stop: the transformer, its other views and its prediction engines keep working.
+    /// </summary>
+    /// <param name="input">The data to score.</param>
+    /// <param name="cancellationToken">Stops the passes over the returned view.</param>
+    /// <returns>The input's columns plus the output column(s).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An input column is missing or is not text.</exception>
+    public IDataView Transform(IDataView input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return BertColumnMapper.Bind(input.Schema, this, cancellationToken).Transform(input);
     }
 
     /// <summary>

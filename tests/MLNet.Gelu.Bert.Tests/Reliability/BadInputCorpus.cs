@@ -120,7 +120,7 @@ public class BadInputCorpus
         // Embedder calls.
         new("BertEmbedder.Embed", "null list", typeof(ArgumentNullException), ["texts"], "call",
             () => Embedder.Value.Embed((IReadOnlyList<string?>)null!)),
-        new("BertEmbedder.Embed", "destination too short", typeof(ArgumentException), ["destination", "2 rows × 4"], "call",
+        new("BertEmbedder.Embed", "destination too short", typeof(ArgumentException), ["destination", "2 texts × 4"], "call",
             () => Embedder.Value.Embed(["a", "b"], new float[7])),
         new("BertEmbedder.Embed", "droppedTokens of the wrong length", typeof(ArgumentException), ["droppedTokens"], "call",
             () => Embedder.Value.Embed(["a", "b"], new int[1])),

@@ -11,7 +11,8 @@ public class ConstructionFailureTests
 {
     /// <summary>
     /// The session opens, then measuring the hidden size (the output's last dimension is symbolic) fails inside ONNX
-    /// Runtime: through the session itself, the embedder and <c>ScoreBert(...).Fit</c>.
+    /// Runtime: through the session itself, the embedder and <c>ScoreBert(...).Fit</c>. The failure is a
+    /// <see cref="BertModelException"/> naming the model, with ONNX Runtime's error as the inner exception.
     /// </summary>
     [Theory]
     [InlineData("session")]
@@ -37,7 +38,7 @@ public class ConstructionFailureTests
         BertSession.Released += OnReleased;
         try
         {
-            var e = Assert.Throws<OnnxRuntimeException>(() =>
+            var e = Assert.Throws<BertModelException>(() =>
             {
                 switch (entryPoint)
                 {
@@ -52,7 +53,11 @@ public class ConstructionFailureTests
                         break;
                 }
             });
-            Assert.Contains("Reshape", e.Message, StringComparison.OrdinalIgnoreCase);
+            // Our exception, naming the model, with ONNX Runtime's error inside.
+            Assert.Equal(BertModelProblem.ModelRejectedByRuntime, e.Problem);
+            Assert.Contains(name, e.Message, StringComparison.Ordinal);
+            Assert.Contains("measures the size of its output 'last_hidden_state'", e.Message, StringComparison.Ordinal);
+            Assert.Contains("Reshape", Assert.IsType<OnnxRuntimeException>(e.InnerException).Message, StringComparison.OrdinalIgnoreCase);
         }
         finally
         {

@@ -62,5 +62,6 @@ public class RejectedModelTests
         Assert.Equal(MLNet.Gelu.Bert.BertModelProblem.ModelRejectedByRuntime, e.Problem);
         Assert.Contains("odd.onnx", e.Message);
         Assert.Contains("NoSuchOperator", e.Message);
+        Assert.Contains("NoSuchOperator", Assert.IsType<Microsoft.ML.OnnxRuntime.OnnxRuntimeException>(e.InnerException).Message);
     }
 }

@@ -50,18 +50,4 @@ public class ScoringParityTests
             Assert.All(embeddings[i], v => Assert.True(float.IsFinite(v)));
         }
     }
-
-    [Fact]
-    public void Cancellation_stops_a_cursor_between_windows()
-    {
-        using var source = new CancellationTokenSource();
-        using var transformer = Scoring.Ml.Transforms.ScoreBert("Embedding", "Text", Scoring.Options with { WindowSize = 2, CancellationToken = source.Token })
-            .Fit(Scoring.Texts("x"));
-        var scored = transformer.Transform(Scoring.Texts("a", "b", "c", "d", "e"));
-        using var cursor = scored.GetRowCursor(scored.Schema);
-        Assert.True(cursor.MoveNext());
-        Assert.True(cursor.MoveNext());
-        source.Cancel();
-        Assert.ThrowsAny<OperationCanceledException>(() => cursor.MoveNext());
-    }
 }

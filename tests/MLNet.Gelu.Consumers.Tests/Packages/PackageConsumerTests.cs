@@ -84,8 +84,10 @@ public sealed partial class PackageConsumerTests(LocalFeed feed)
         var run = app.Run();
         Assert.True(run.ExitCode == 0, run.Describe());
         Assert.Matches(@"providers: .*CUDAExecutionProvider", run.Output);
-        // No GPU here: asking for CUDA fails clearly (the CUDA libraries are missing); on a GPU host it runs.
-        Assert.Matches(@"cuda: (session created, 384 dimensions|ExecutionProviderUnavailableException: )", run.Output);
+        // No GPU here: asking for CUDA fails clearly (the CUDA libraries are missing, although the build lists CUDA); on a GPU host it runs.
+        Assert.Matches(@"cuda: (session created, 384 dimensions|ExecutionProviderUnavailableException: .*Failed to load)", run.Output);
+        // The same missing libraries with FallbackToCpu: the CPU, and a log line that says why.
+        Assert.Matches(@"(?m)fallback: (Cuda, 384 dimensions; log: \r?$|Cpu, 384 dimensions; log: .*not available \(OnnxRuntimeException: .*Failed to load.*falling back to the CPU)", run.Output);
     }
 
     private static void AssertSimilarity(string output, int i, int j, double expected)

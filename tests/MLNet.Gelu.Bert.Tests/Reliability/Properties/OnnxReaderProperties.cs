@@ -15,9 +15,13 @@ public class OnnxReaderProperties
 
     private static readonly BertModelProblem[] BadBytes = [BertModelProblem.ModelEmpty, BertModelProblem.ModelTruncated, BertModelProblem.ModelNotOnnx];
 
-    /// <summary>What bytes that parse can still lack: the inputs and outputs a BERT needs.</summary>
+    /// <summary>What bytes that parse can still get wrong: the inputs and outputs a BERT needs, and weights said to live in
+    /// external files (which a model read from a stream cannot have).</summary>
     private static readonly BertModelProblem[] BadSignature =
-        [BertModelProblem.ModelInputMissing, BertModelProblem.ModelInputUnsupported, BertModelProblem.ModelOutputMissing];
+    [
+        BertModelProblem.ModelInputMissing, BertModelProblem.ModelInputUnsupported, BertModelProblem.ModelOutputMissing,
+        BertModelProblem.ModelExternalDataUnavailable, BertModelProblem.ModelExternalDataOutsideFolder,
+    ];
 
     [Fact]
     public void Random_bytes_are_not_a_model()
