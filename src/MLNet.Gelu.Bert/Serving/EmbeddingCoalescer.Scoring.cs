@@ -249,6 +249,11 @@ internal sealed partial class EmbeddingCoalescer
         {
             ArrayPool<float>.Shared.Return(output);
             ArrayPool<int>.Shared.Return(tokens);
+            if (_rows.TokenCapacity > _retainedTokens || _rows.SequenceCapacity > _retainedSequences)
+            {
+                // Memory follows the configuration, not the longest text ever chunked.
+                Volatile.Write(ref _rows, new BertTokenizedRows());
+            }
         }
     }
 

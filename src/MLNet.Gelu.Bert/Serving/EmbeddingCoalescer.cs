@@ -32,7 +32,8 @@ internal sealed partial class EmbeddingCoalescer
     private readonly LinkedList<EmbeddingRequest> _continuing = new();
     private readonly List<Slice> _round = [];
     private readonly List<string?> _runTexts = [];
-    private readonly BertTokenizedRows _rows = new();
+    /// <summary>The round's tokenized rows, reused; replaced after a round that grew it past <see cref="_retainedTokens"/>.</summary>
+    private BertTokenizedRows _rows = new();
     /// <summary>
     /// The batches' fixed cost in padded tokens (<see cref="BertBatchingOptions.RunCostTokens"/>): a round holds the few
     /// texts that arrived together, which filled batches would pad by about half. Measured with MiniLM on 2 cores
@@ -48,6 +49,13 @@ internal sealed partial class EmbeddingCoalescer
     private readonly ILogger _logger;
     private readonly EmbeddingTelemetry _telemetry;
     private readonly int _dimension;
+
+    /// <summary>The most tokens the reused rows keep between rounds: a window of texts at the token limit, or a new
+    /// instance's capacity if larger (a chunked long text may need more for one round; that buffer is dropped after it).</summary>
+    private readonly long _retainedTokens;
+
+    /// <summary>The most sequences the reused rows keep between rounds (four chunks per text of a window, or a new instance's).</summary>
+    private readonly int _retainedSequences;
     private readonly Task _loop;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ITimer? _delayTimer;
@@ -69,6 +77,8 @@ internal sealed partial class EmbeddingCoalescer
         _logger = logger;
         _telemetry = telemetry;
         _dimension = scorer.Session.Dimension;
+        _retainedTokens = Math.Max(BertTokenizedRows.InitialTokenCapacity, (long)options.WindowSize * scorer.Model.Settings.MaxTokens);
+        _retainedSequences = Math.Max(BertTokenizedRows.InitialSequenceCapacity, 4 * options.WindowSize);
         ModelId = scorer.Model.Name;
         _loop = Task.Run(RunAsync);
     }
@@ -91,6 +101,12 @@ internal sealed partial class EmbeddingCoalescer
 
     /// <summary>The most texts one model run held.</summary>
     public int LargestRun => Volatile.Read(ref _largestRun);
+
+    /// <summary>The token capacity the loop keeps between rounds (tests check it stays within <see cref="RetainedTokenLimit"/>).</summary>
+    public int RetainedTokenCapacity => Volatile.Read(ref _rows).TokenCapacity;
+
+    /// <summary>The most tokens the loop keeps between rounds.</summary>
+    public long RetainedTokenLimit => _retainedTokens;
 
     /// <summary>Texts admitted and not yet taken into a round (those of a request being scored window by window included).</summary>
     public int QueuedTexts

@@ -7,14 +7,20 @@ namespace MLNet.Gelu.Bert;
 /// </summary>
 internal sealed class BertTokenizedRows
 {
-    private long[] _tokens = new long[4096];
+    /// <summary>The tokens a new instance holds before growing.</summary>
+    internal const int InitialTokenCapacity = 4096;
+
+    /// <summary>The sequences (and rows) a new instance holds before growing.</summary>
+    internal const int InitialSequenceCapacity = 64;
+
+    private long[] _tokens = new long[InitialTokenCapacity];
     private int _tokenCount;
-    private int[] _sequenceStart = new int[64];
-    private int[] _sequenceLength = new int[64];
-    private int[] _sequenceTypeStart = new int[64];
-    private int[] _sequenceRow = new int[64];
-    private int[] _rowDropped = new int[64];
-    private int[] _rowSequences = new int[64];
+    private int[] _sequenceStart = new int[InitialSequenceCapacity];
+    private int[] _sequenceLength = new int[InitialSequenceCapacity];
+    private int[] _sequenceTypeStart = new int[InitialSequenceCapacity];
+    private int[] _sequenceRow = new int[InitialSequenceCapacity];
+    private int[] _rowDropped = new int[InitialSequenceCapacity];
+    private int[] _rowSequences = new int[InitialSequenceCapacity];
 
     /// <summary>The number of rows (texts or pairs).</summary>
     public int RowCount { get; private set; }
