@@ -49,11 +49,23 @@ public static class ActivationGraphVerifier
 
         var again = ActivationSiteFinder.Find(index, result.Options).Sites.Select(s => s.Site).ToList();
         var byOutput = again.ToDictionary(s => s.Output, StringComparer.Ordinal);
+
+        // A fresh inspection may extend a site through constant factors that multiply to one (x·Φ(x)·0.5·2 is GELU), so a
+        // rewritten site also counts as found when a fresh site holds the node that writes its output.
+        var byNode = new Dictionary<string, ActivationSite>(StringComparer.Ordinal);
+        foreach (var site in again)
+        {
+            foreach (var node in site.NodeNames)
+            {
+                byNode.TryAdd(node, site);
+            }
+        }
         bool detectable = result.Target is Activation.Gelu or Activation.GeluTanh or Activation.GeluSigmoid or Activation.Silu;
         int foundAgain = 0;
         foreach (var rewritten in result.Rewritten)
         {
-            bool found = byOutput.TryGetValue(rewritten.Original.Output, out var site);
+            bool found = byOutput.TryGetValue(rewritten.Original.Output, out var site)
+                || (index.Producer(rewritten.Original.Output) is { } writer && byNode.TryGetValue(writer.Name, out site));
             if (detectable && !(found && site!.Kind == result.Target))
             {
                 failures.Add($"inspection finds {(found ? site!.Kind.ToString() : "no activation")} at '{rewritten.Original.Output}', expected {result.Target}");

@@ -179,4 +179,33 @@ public class RewriteMechanicsTests
             ActivationGraphRewriter.Rewrite(model, Activation.Gelu, new ActivationRewriteOptions { ConstantTolerance = 0 }));
         Assert.Equal("ConstantTolerance", tolerance.ParamName);
     }
+
+    /// <summary>
+    /// Found by the rewriter's property test: an ONNX Gelu followed by ×0.5 and ×2, rewritten to the tanh form in standard
+    /// ops, ends in its own ×0.5, so a fresh inspection extends the site through the factors (they multiply to one) and
+    /// reports it at the last Mul. The verifier counts the site as found (a fresh site holds the node that writes it).
+    /// </summary>
+    [Fact]
+    public void A_rewritten_site_followed_by_factors_that_multiply_to_one_verifies()
+    {
+        var g = new TestGraph(20);
+        string gelu = g.Op("Gelu", g.Input("x", 6));
+        g.Rename(g.Op("Mul", g.Op("Mul", gelu, g.Const(0.5)), g.Const(2)), "y");
+        g.Output("y", 6);
+
+        var result = ActivationGraphRewriter.Rewrite(g.ToBytes(), Activation.GeluTanh, new ActivationRewriteOptions { Style = ActivationOpStyle.StandardOps });
+
+        Assert.Equal(gelu, Assert.Single(result.Rewritten).Original.Output);
+        var verification = ActivationGraphVerifier.Verify(result);
+        Assert.Equal(1, verification.SitesChecked);
+        Assert.Equal(1, verification.SitesFoundAgain);
+        var x = Enumerable.Range(0, 12).Select(i => -3f + (0.5f * i)).ToArray();
+        var expected = new float[x.Length];
+        Activations.Apply(Activation.GeluTanh, x, expected);
+        var actual = OnnxRun.All(result.ToByteArray(), x, 2)["y"];
+        for (var i = 0; i < x.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-6 + (1e-6 * Math.Abs(expected[i])), $"x = {x[i]}: {actual[i]} vs {expected[i]}");
+        }
+    }
 }
