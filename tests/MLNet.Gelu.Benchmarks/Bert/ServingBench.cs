@@ -51,6 +51,13 @@ internal static class ServingBench
             count = int.Parse(args[at + 1], CultureInfo.InvariantCulture);
         }
 
+        string? plotPath = null;
+        at = Array.IndexOf(args, "--plot");
+        if (at >= 0 && at + 1 < args.Length)
+        {
+            plotPath = args[at + 1];
+        }
+
         IReadOnlyList<SentimentSentence> all = UciSentiment.Load();
         string[] texts = Enumerable.Range(0, count).Select(i => all[(int)((long)i * all.Count / count)].Text).ToArray();
         using BertEmbedder embedder = BertScoringBenchmarks.NewEmbedder();
@@ -83,6 +90,7 @@ internal static class ServingBench
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var offline = new List<double>();
         var offlineCpu = new List<double>();
+        var points = new List<ServingPlot.Point>();
         foreach (int callers in levels)
         {
             var rows = new Dictionary<string, Measured>();
@@ -101,6 +109,7 @@ internal static class ServingBench
             foreach (var (mode, measured) in rows)
             {
                 double[] sorted = [.. measured.Latencies.Order()];
+                points.Add(new ServingPlot.Point(mode, callers, Percentile(sorted, 0.50), Percentile(sorted, 0.99), Median(measured.Throughputs)));
                 Console.WriteLine($"| {mode} | {callers} | {Median(measured.Throughputs):0} | {Median(measured.Ratios):0.00} | " +
                     $"{Median(measured.CpuThroughputs):0} | {Median(measured.CpuRatios):0.00} | {Percentile(sorted, 0.50):0.0} | " +
                     $"{Percentile(sorted, 0.95):0.0} | {Percentile(sorted, 0.99):0.0} | " +
@@ -110,6 +119,12 @@ internal static class ServingBench
 
         Console.WriteLine($"| (d) offline Embed(all {count:N0}) | 1 | {Median(offline):0} | 1.00 | {Median(offlineCpu):0} | 1.00 | " +
             $"{count / Median(offline) * 1000:0} (the call) | | | | |");
+        if (plotPath is not null)
+        {
+            ServingPlot.Save(points, $"{count} UCI sentences, all-MiniLM-L6-v2, one text per request: latency against load", plotPath);
+            Console.WriteLine($"Plot: {plotPath}");
+        }
+
         return 0;
     }
 
