@@ -88,7 +88,7 @@ public class ScoringCombinerTests
     /// <summary>
     /// 6 callers queue while a first prediction's run is held; released, they are scored by the rounds the window allows
     /// (one round of 6 with a window of 8; 4 then 2 with a window of 4), in fewer model runs than predictions, and each
-    /// gets what its row gets alone. Repeated over 10 rounds with fresh callers.
+    /// gets what its row gets alone; every run happens on a caller's thread. Repeated over 10 rounds with fresh callers.
     /// </summary>
     [Theory]
     [InlineData(Input.Single, 8)]
@@ -126,6 +126,9 @@ public class ScoringCombinerTests
             var sequences = Enumerable.Range(0, Callers + 1).Sum(c => Sequences(transformer, rows[(round + c) % rows.Length]));
             Assert.True(held.Runs < Callers + 1, $"round {round}: {held.Runs} runs for {Callers + 1} predictions");
             Assert.Equal(sequences, held.RunRows);
+
+            // No thread of the combiner's own: every run happened on a caller's thread.
+            Assert.Subset(callers.Append(first).Select(t => t.ManagedThreadId).ToHashSet(), held.Threads.ToHashSet());
         }
 
         Assert.Equal(0, combiner.Queued);
@@ -440,6 +443,7 @@ public class ScoringCombinerTests
             session.BeforeRun = (batch, length) =>
             {
                 Interlocked.Add(ref _runRows, batch);
+                Threads.Add(Environment.CurrentManagedThreadId);
                 if (Interlocked.Increment(ref _runs) == 1)
                 {
                     _held.Set();
@@ -450,6 +454,9 @@ public class ScoringCombinerTests
                 then?.Invoke(batch, length);
             };
         }
+
+        /// <summary>The threads the runs ran on.</summary>
+        public ConcurrentBag<int> Threads { get; } = [];
 
         /// <summary>Runs that reached the seam.</summary>
         public int Runs => Volatile.Read(ref _runs);
