@@ -54,7 +54,7 @@ internal sealed class RowCombiner
     /// <summary>The most rows one round takes.</summary>
     public int MaxRows => _round.Length;
 
-    /// <summary>Rounds taken by leaders (each one <see cref="BertBatcher.Score"/> call, plus one per row retried alone).</summary>
+    /// <summary>Rounds taken by leaders: one <see cref="BertBatcher.Score"/> call each, plus one per row when a shared round is retried alone.</summary>
     public long Rounds => Interlocked.Read(ref _rounds);
 
     /// <summary>Rows taken into rounds.</summary>
