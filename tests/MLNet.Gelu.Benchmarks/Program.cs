@@ -8,7 +8,8 @@ using MLNet.Gelu.Benchmarks.Training;
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --quick              single-thread kernel table only
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --bert-stats         token lengths, padding, FMA peak, useful GFLOP/s
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --time-to-accuracy   MNIST: MLP vs SDCA vs L-BFGS to their best accuracy
-// dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --serving            1, 8, 64, 256 callers: BertEmbeddingGenerator vs Embed per call vs the HTTP service vs offline
+// dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --serving            1, 8, 64, 256 callers: BertEmbeddingGenerator vs Embed per call vs the HTTP service vs pooled
+//                                                                                      PredictionEngines over one ScoreBert model vs offline
 //                                                                                      (--callers 1,64 --texts 200 --repetitions 1 for a short run;
 //                                                                                       --plot docs/serving-latency.png writes the latency-vs-load plot)
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --tiny --filter '*Bert*'   a smoke run: 32 sentences, 512 MNIST rows

@@ -6,6 +6,8 @@ using EmbeddingService;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.ObjectPool;
+using Microsoft.ML;
 using MLNet.Gelu.Bert;
 using MLNet.Gelu.Datasets;
 
@@ -17,7 +19,9 @@ namespace MLNet.Gelu.Benchmarks.Bert;
 /// Throughput and per-request latency percentiles for (a) <see cref="BertEmbeddingGenerator"/>, (b) the same with
 /// <c>MaxQueueDelay</c> = 2 ms, (c) a <see cref="BertEmbedder.Embed(string?)"/> call per request, and (e) the same callers
 /// through the HTTP service (samples/EmbeddingService, started in this process on 127.0.0.1: an OpenAI-style
-/// <c>POST /v1/embeddings</c> per text, base64 answers, one pooled connection per caller, over its own generator as (a));
+/// <c>POST /v1/embeddings</c> per text, base64 answers, one pooled connection per caller, over its own generator as (a)),
+/// and (f) a <c>Predict</c> per request on prediction engines taken from an <see cref="ObjectPool{T}"/> (as a web app pools
+/// them) over one <c>ScoreBert</c> transformer, one thread per caller, whose concurrent predictions share runs;
 /// (d), the baseline, is <see cref="BertEmbedder.Embed(IReadOnlyList{string?})"/> of all texts at once. Ratios are
 /// throughput relative to (d). Not a unit test: it prints a table.
 /// </summary>
@@ -26,6 +30,8 @@ internal static class ServingBench
     private static readonly int[] Concurrency = [1, 8, 64, 256];
     private static readonly Dictionary<BertEmbeddingGenerator, long> LastRounds = [];
     private static readonly Dictionary<BertEmbeddingGenerator, long> LastTexts = [];
+    private static long _lastCombinedRounds;
+    private static long _lastCombinedRows;
 
     public static int Run(string[] args)
     {
@@ -65,6 +71,9 @@ internal static class ServingBench
         using var delayed = new BertEmbeddingGenerator(BertModel.AllMiniLmL6V2(), GeneratorOptions(TimeSpan.FromMilliseconds(2)));
         using var served = new BertEmbeddingGenerator(BertModel.AllMiniLmL6V2(), GeneratorOptions(TimeSpan.Zero) with { QueueFullMode = QueueFullMode.Reject });
         using var service = HttpService.Start(served, levels.Max());
+        var ml = new MLContext(seed: 1);
+        using BertScoringTransformer scoring = ml.Transforms.ScoreBert("Embedding", "Text", ScoringOptions()).Fit(ml.Data.LoadFromEnumerable(new[] { new TextRow() }));
+        var engines = new DefaultObjectPool<PredictionEngine<TextRow, EmbeddingRow>>(new EnginePolicy(ml, scoring), levels.Max());
 
         Console.WriteLine($"{count} UCI sentences, all-MiniLM-L6-v2, 2 intra-op threads, {Environment.ProcessorCount} cores; " +
             "callers send one text per request, each waiting for its answer before the next.");
@@ -74,6 +83,9 @@ internal static class ServingBench
         generator.GenerateAsync(texts.Take(64)).GetAwaiter().GetResult();
         delayed.GenerateAsync(texts.Take(64)).GetAwaiter().GetResult();
         HttpPass(service, texts.Take(Math.Max(64, levels.Max())).ToArray(), levels.Max());
+        EnginePass(engines, texts.Take(Math.Max(64, levels.Max())).ToArray(), levels.Max());
+        _lastCombinedRounds = scoring.Combiner.Rounds;
+        _lastCombinedRows = scoring.Combiner.RowsScored;
         foreach (BertEmbeddingGenerator g in new[] { generator, delayed, served })
         {
             LastRounds[g] = g.Coalescer.Rounds;
@@ -104,6 +116,8 @@ internal static class ServingBench
                 Add(rows, "(b) generator, MaxQueueDelay 2 ms", GeneratorPass(delayed, texts, callers), baseline, delayed);
                 Add(rows, "(c) BertEmbedder.Embed per call", EmbedderPass(embedder, texts, callers), baseline, null);
                 Add(rows, "(e) HTTP service, loopback", HttpPass(service, texts, callers), baseline, served);
+                Add(rows, "(f) pooled PredictionEngines, one ScoreBert model", EnginePass(engines, texts, callers), baseline, null);
+                CountCombined(rows["(f) pooled PredictionEngines, one ScoreBert model"], scoring.Combiner);
             }
 
             foreach (var (mode, measured) in rows)
@@ -139,6 +153,65 @@ internal static class ServingBench
         },
         MaxQueueDelay = delay,
     };
+
+    private static BertScoringOptions ScoringOptions() => new()
+    {
+        IntraOpThreads = 2,
+        InterOpThreads = 1,
+        SessionConfigEntries = new Dictionary<string, string>
+        {
+            ["session.intra_op.allow_spinning"] = "0",
+            ["session.inter_op.allow_spinning"] = "0",
+        },
+    };
+
+    /// <summary>The combiner's rounds and rows since the previous pass, counted like the generators' rounds.</summary>
+    private static void CountCombined(Measured measured, RowCombiner combiner)
+    {
+        measured.Rounds += combiner.Rounds - _lastCombinedRounds;
+        measured.Texts += combiner.RowsScored - _lastCombinedRows;
+        _lastCombinedRounds = combiner.Rounds;
+        _lastCombinedRows = combiner.RowsScored;
+    }
+
+    private static Pass EnginePass(ObjectPool<PredictionEngine<TextRow, EmbeddingRow>> engines, string[] texts, int callers)
+    {
+        var latencies = new double[texts.Length];
+        int next = -1;
+        TimeSpan cpu = CpuTime();
+        long start = Stopwatch.GetTimestamp();
+        Thread[] threads = Enumerable.Range(0, callers).Select(_ => new Thread(() =>
+        {
+            var row = new TextRow();
+            for (int i = Interlocked.Increment(ref next); i < texts.Length; i = Interlocked.Increment(ref next))
+            {
+                long sent = Stopwatch.GetTimestamp();
+                PredictionEngine<TextRow, EmbeddingRow> engine = engines.Get();
+                try
+                {
+                    row.Text = texts[i];
+                    engine.Predict(row);
+                }
+                finally
+                {
+                    engines.Return(engine);
+                }
+
+                latencies[i] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+            }
+        })).ToArray();
+        foreach (Thread thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (Thread thread in threads)
+        {
+            thread.Join();
+        }
+
+        return new Pass(Stopwatch.GetElapsedTime(start).TotalSeconds, (CpuTime() - cpu).TotalSeconds, latencies);
+    }
 
     private static Pass GeneratorPass(BertEmbeddingGenerator generator, string[] texts, int callers)
     {
@@ -313,6 +386,25 @@ internal static class ServingBench
             _app.StopAsync().GetAwaiter().GetResult();
             ((IDisposable)_app).Dispose();
         }
+    }
+
+    private sealed class TextRow
+    {
+        public string Text { get; set; } = "";
+    }
+
+    private sealed class EmbeddingRow
+    {
+        public float[] Embedding { get; set; } = [];
+    }
+
+    /// <summary>Engines that leave the shared transformer alone when disposed.</summary>
+    private sealed class EnginePolicy(MLContext ml, ITransformer transformer) : IPooledObjectPolicy<PredictionEngine<TextRow, EmbeddingRow>>
+    {
+        public PredictionEngine<TextRow, EmbeddingRow> Create() =>
+            ml.Model.CreatePredictionEngine<TextRow, EmbeddingRow>(transformer, new PredictionEngineOptions { OwnsTransformer = false });
+
+        public bool Return(PredictionEngine<TextRow, EmbeddingRow> obj) => true;
     }
 
     private sealed class Measured
