@@ -174,44 +174,19 @@ internal static class ServingBench
         _lastCombinedRows = combiner.RowsScored;
     }
 
-    private static Pass EnginePass(ObjectPool<PredictionEngine<TextRow, EmbeddingRow>> engines, string[] texts, int callers)
-    {
-        var latencies = new double[texts.Length];
-        int next = -1;
-        TimeSpan cpu = CpuTime();
-        long start = Stopwatch.GetTimestamp();
-        Thread[] threads = Enumerable.Range(0, callers).Select(_ => new Thread(() =>
+    private static Pass EnginePass(ObjectPool<PredictionEngine<TextRow, EmbeddingRow>> engines, string[] texts, int callers) =>
+        ThreadPass(texts, callers, text =>
         {
-            var row = new TextRow();
-            for (int i = Interlocked.Increment(ref next); i < texts.Length; i = Interlocked.Increment(ref next))
+            PredictionEngine<TextRow, EmbeddingRow> engine = engines.Get();
+            try
             {
-                long sent = Stopwatch.GetTimestamp();
-                PredictionEngine<TextRow, EmbeddingRow> engine = engines.Get();
-                try
-                {
-                    row.Text = texts[i];
-                    engine.Predict(row);
-                }
-                finally
-                {
-                    engines.Return(engine);
-                }
-
-                latencies[i] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+                engine.Predict(new TextRow { Text = text });
             }
-        })).ToArray();
-        foreach (Thread thread in threads)
-        {
-            thread.Start();
-        }
-
-        foreach (Thread thread in threads)
-        {
-            thread.Join();
-        }
-
-        return new Pass(Stopwatch.GetElapsedTime(start).TotalSeconds, (CpuTime() - cpu).TotalSeconds, latencies);
-    }
+            finally
+            {
+                engines.Return(engine);
+            }
+        });
 
     private static Pass GeneratorPass(BertEmbeddingGenerator generator, string[] texts, int callers)
     {
@@ -232,7 +207,10 @@ internal static class ServingBench
         return new Pass(Stopwatch.GetElapsedTime(start).TotalSeconds, (CpuTime() - cpu).TotalSeconds, latencies);
     }
 
-    private static Pass EmbedderPass(BertEmbedder embedder, string[] texts, int callers)
+    private static Pass EmbedderPass(BertEmbedder embedder, string[] texts, int callers) => ThreadPass(texts, callers, text => embedder.Embed(text));
+
+    /// <summary>A closed loop per caller on its own thread: each takes the next text, calls, and records the latency.</summary>
+    private static Pass ThreadPass(string[] texts, int callers, Action<string> call)
     {
         var latencies = new double[texts.Length];
         int next = -1;
@@ -243,7 +221,7 @@ internal static class ServingBench
             for (int i = Interlocked.Increment(ref next); i < texts.Length; i = Interlocked.Increment(ref next))
             {
                 long sent = Stopwatch.GetTimestamp();
-                embedder.Embed(texts[i]);
+                call(texts[i]);
                 latencies[i] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
             }
         })).ToArray();

@@ -164,17 +164,7 @@ public sealed class FaultInjectionTests
         }
     }
 
-    /// <summary>The toy (mean pooling, normalized, as <see cref="EmbedderDisposeTests.ToyOptions"/>), windows of 4 rows, 3 rows per run.</summary>
-    private static BertScoringTransformer ToyTransformer() =>
-        Ml.Transforms.ScoreBert("Embedding", "Text", new BertScoringOptions
-        {
-            Model = Toy.Model(new BertModelSettings { Pooling = BertPooling.Mean, Normalize = true, MaxTokens = 16 }),
-            MaxBatchSize = EmbedderDisposeTests.ToyOptions.MaxBatchSize,
-            IntraOpThreads = 1,
-            InterOpThreads = 1,
-            SessionConfigEntries = EmbedderDisposeTests.ToyOptions.SessionConfigEntries,
-            WindowSize = 4,
-        }).Fit(Scoring.Texts("a"));
+    private static BertScoringTransformer ToyTransformer() => TransformerDisposeTests.ToyTransformer();
 
     private static void AssertAlone(float[][] embeddings)
     {

@@ -19,7 +19,7 @@ public class TransformerDisposeTests
     private static MLContext Ml => Scoring.Ml;
 
     /// <summary>The toy as <see cref="EmbedderDisposeTests.ToyOptions"/> scores it, in windows of 4 rows.</summary>
-    private static BertScoringTransformer ToyTransformer(string? truncatedTokens = null) =>
+    internal static BertScoringTransformer ToyTransformer(string? truncatedTokens = null) =>
         Ml.Transforms.ScoreBert("Embedding", "Text", new BertScoringOptions
         {
             Model = Toy.Model(new BertModelSettings { Pooling = BertPooling.Mean, Normalize = true, MaxTokens = 16 }),

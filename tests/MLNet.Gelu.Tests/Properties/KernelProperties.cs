@@ -1,4 +1,5 @@
 using CsCheck;
+using MLNet.Gelu.Tests.Activations;
 using MLNet.Gelu.Tests.TestSupport;
 
 namespace MLNet.Gelu.Tests.Properties;
@@ -30,10 +31,8 @@ public class KernelProperties
             return (buffer, offset, values.Length);
         });
 
-    public static TheoryData<Activation, bool> Functions => KernelPathDataFunctions();
-
     [Theory]
-    [MemberData(nameof(Functions))]
+    [MemberData(nameof(KernelPathData.ActivationsAndDerivatives), MemberType = typeof(KernelPathData))]
     public void Every_output_is_the_formula_within_its_bound_on_every_path(Activation activation, bool derivative)
     {
         Span.Sample(sample =>
@@ -43,7 +42,7 @@ public class KernelProperties
             foreach (var path in KernelPaths.Accelerated)
             {
                 var y = new float[length];
-                Run(activation, derivative, x, y, path);
+                KernelPathData.Run(activation, derivative, x, y, path);
                 for (var i = 0; i < length; i++)
                 {
                     AssertClose(activation, derivative, x[i], y[i], path, i);
@@ -51,34 +50,10 @@ public class KernelProperties
 
                 // In place: the same values.
                 var inPlace = x.ToArray();
-                Run(activation, derivative, inPlace, inPlace, path);
+                KernelPathData.Run(activation, derivative, inPlace, inPlace, path);
                 Assert.True(inPlace.AsSpan().SequenceEqual(y), $"{path}: in place differs from out of place");
             }
         }, iter: 300, print: s => $"[{string.Join(", ", s.Buffer.Skip(s.Offset).Take(s.Length).Select(v => v.ToString("R")))}] at offset {s.Offset}");
-    }
-
-    private static TheoryData<Activation, bool> KernelPathDataFunctions()
-    {
-        var data = new TheoryData<Activation, bool>();
-        foreach (var activation in Enum.GetValues<Activation>())
-        {
-            data.Add(activation, false);
-            data.Add(activation, true);
-        }
-
-        return data;
-    }
-
-    private static void Run(Activation activation, bool derivative, ReadOnlySpan<float> x, Span<float> y, KernelPath path)
-    {
-        if (derivative)
-        {
-            ActivationKernels.Derivative(activation, x, y, path);
-        }
-        else
-        {
-            ActivationKernels.Apply(activation, x, y, path);
-        }
     }
 
     private static void AssertClose(Activation activation, bool derivative, float x, float y, KernelPath path, int index)
