@@ -42,7 +42,7 @@ public sealed class MatMulInputRanges
     /// <param name="seed">The seed of the draw; default 1.</param>
     /// <param name="intraOpThreads">Threads per run; 0 (default) lets ONNX Runtime choose.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sequences"/> is below 1.</exception>
-    /// <exception cref="ArgumentException">The vocabulary has no whole words (tokens of two or more letters).</exception>
+    /// <exception cref="ArgumentException">The vocabulary has no word (a token of letters).</exception>
     public static MatMulInputRanges MeasureOnVocabulary(BertModel model, int sequences = 64, int seed = 1, int intraOpThreads = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -52,7 +52,8 @@ public sealed class MatMulInputRanges
 
     /// <summary>
     /// Runs <paramref name="model"/> in float32 on each text alone (no padding), with the inputs of its quantizable MatMuls
-    /// added as graph outputs, and keeps each channel's largest magnitude.
+    /// added as graph outputs, and keeps each channel's largest magnitude. A model without such MatMuls gives empty ranges
+    /// without running.
     /// </summary>
     /// <param name="model">The model as it will be quantized (after any activation rewrite).</param>
     /// <param name="texts">Calibration texts, such as a few hundred sentences of the kind the model will embed.</param>
@@ -73,6 +74,11 @@ public sealed class MatMulInputRanges
         var graphInputs = new HashSet<string>(proto.Graph.Input.Select(i => i.Name), StringComparer.Ordinal);
         var tensors = MatMulSiteFinder.Find(new GraphIndex(proto.Graph))
             .Select(c => c.Site.Input).Where(t => !graphInputs.Contains(t)).Distinct(StringComparer.Ordinal).ToArray();
+        if (tensors.Length == 0)
+        {
+            return new MatMulInputRanges(new Dictionary<string, float[]>(StringComparer.Ordinal), list.Count, 0);
+        }
+
         var existing = new HashSet<string>(proto.Graph.Output.Select(o => o.Name), StringComparer.Ordinal);
         foreach (string tensor in tensors.Where(t => !existing.Contains(t)))
         {

@@ -17,5 +17,5 @@ public sealed record QuantizedMatMul(MatMulSite Site, IReadOnlyList<string> Node
     /// <inheritdoc/>
     public override string ToString() =>
         $"{Site.NodeName} [{Site.InputChannels}, {Site.OutputChannels}]{(Bias is null ? string.Empty : " + " + Bias)}{(Smoothed ? " (smoothed)" : string.Empty)}" +
-        $" -> {string.Join(", ", NodeNames)}";
+        $" -> {OutputOp} ({NodeNames.Count} node{(NodeNames.Count == 1 ? string.Empty : "s")})";
 }

@@ -5,13 +5,21 @@ internal static class VocabularyText
 {
     private const int ShortestSequence = 8, LongestSequence = 40;
 
-    /// <summary><paramref name="count"/> sequences of 8–40 whole words (tokens of letters only, two or more), each ending in a full stop.</summary>
+    /// <summary>
+    /// <paramref name="count"/> sequences of 8–40 whole words (tokens of two or more letters; single letters when the vocabulary
+    /// has no longer words), each ending in a full stop.
+    /// </summary>
     public static IReadOnlyList<string> Draw(BertVocabulary vocabulary, int count, int seed)
     {
         var words = vocabulary.Tokens.Where(t => t.Length > 1 && t.All(char.IsLetter)).ToArray();
         if (words.Length == 0)
         {
-            throw new ArgumentException("The model's vocabulary has no whole words (tokens of two or more letters) to draw calibration text from.", "model");
+            words = [.. vocabulary.Tokens.Where(t => t.Length == 1 && char.IsLetter(t[0]))];
+        }
+
+        if (words.Length == 0)
+        {
+            throw new ArgumentException("The model's vocabulary has no word (a token of letters) to draw calibration text from.", "model");
         }
 
         var random = new Random(seed);
