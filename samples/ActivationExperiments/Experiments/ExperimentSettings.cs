@@ -35,6 +35,9 @@ internal sealed record ExperimentSettings
     /// <summary>Interleaved timing rounds of the int8 experiment (each times the float model, the raw loop and every recipe once).</summary>
     public int Int8Rounds { get; init; } = 3;
 
+    /// <summary>Interleaved timing rounds of the int8 speed-only run.</summary>
+    public int Int8SpeedRounds { get; init; } = 5;
+
     /// <summary>Sentences of the int8 experiment's calibration set (the first of the training split).</summary>
     public int Int8CalibrationSentences { get; init; } = 300;
 
@@ -51,6 +54,7 @@ internal sealed record ExperimentSettings
         ThroughputSentences = 64,
         ThroughputRounds = 2,
         Int8Rounds = 2,
+        Int8SpeedRounds = 2,
         Int8CalibrationSentences = 30,
     };
 
@@ -81,6 +85,7 @@ internal sealed record ExperimentSettings
         ThroughputSentences = 1000,
         ThroughputRounds = 5,
         Int8Rounds = 7,
+        Int8SpeedRounds = 15,
     };
 
     /// <summary>Learning rates tried per activation; the one with the lowest median validation error is reported.</summary>

@@ -31,7 +31,30 @@ internal static class Int8Experiment
 
     public sealed record Result(
         int Sentences, int TimedSentences, int Rounds, int Queries, int NeighbourCount, int CalibrationSentences, int HeadSeeds,
-        double RawLoopMinCosine, IReadOnlyList<Row> Rows, double Seconds);
+        double RawLoopMinCosine, IReadOnlyList<Row> Rows, double Seconds, bool SpeedOnly = false);
+
+    /// <summary>The recipes of the speed-only run: the fastest plain one, per-row inputs, and the default.</summary>
+    private static readonly string[] SpeedRecipes = ["channel-sym", "rows", Int8Recipes.Default.Name];
+
+    /// <summary>
+    /// Speed only, with more rounds: MiniLM in float32 (library and raw loop), channel-sym, rows and the default recipe,
+    /// <see cref="ExperimentSettings.Int8SpeedRounds"/> interleaved rounds; no accuracy (the int8 experiment has it).
+    /// </summary>
+    public static Result RunSpeed(ExperimentSettings settings, TextWriter log)
+    {
+        var clock = Stopwatch.StartNew();
+        var corpus = SentimentCorpus.Load(settings.Sentences);
+        var timed = corpus.Texts.Take(settings.ThroughputSentences).ToList();
+        log.WriteLine($"Int8 speed: {timed.Count} sentences per pass, {settings.Int8SpeedRounds} interleaved rounds, {Threads} intra-op threads");
+        var rows = new List<Row>();
+        var miniLm = BertModel.AllMiniLmL6V2();
+        string vocabulary = ReadResource("MLNet.Gelu.Bert.MiniLM", "MLNet.Gelu.Bert.MiniLM.vocab.txt");
+        using var raw = new RawOrtLoop(miniLm.OnnxModel.ToArray(), vocabulary, Threads);
+        var recipes = Int8Recipes.All.Where(r => SpeedRecipes.Contains(r.Name)).ToList();
+        double agreement = RunModel("all-MiniLM-L6-v2", miniLm, recipes, raw, corpus, timed, [], [], settings with { Int8Rounds = settings.Int8SpeedRounds },
+            rows, log, speedOnly: true);
+        return new Result(0, timed.Count, settings.Int8SpeedRounds, 0, 0, 0, 0, agreement, rows, clock.Elapsed.TotalSeconds, SpeedOnly: true);
+    }
 
     public static Result Run(ExperimentSettings settings, TextWriter log)
     {
@@ -67,9 +90,10 @@ internal static class Int8Experiment
     /// <summary>The float model and each recipe on one model; appends rows; returns the raw loop's lowest cosine to the float embedder (NaN without it).</summary>
     private static double RunModel(
         string name, BertModel model, IReadOnlyList<Int8Recipes.Recipe> recipes, RawOrtLoop? raw, SentimentCorpus corpus, List<string?> timed,
-        List<string> calibration, int[] queries, ExperimentSettings settings, List<Row> rows, TextWriter log)
+        List<string> calibration, int[] queries, ExperimentSettings settings, List<Row> rows, TextWriter log, bool speedOnly = false)
     {
-        var texts = corpus.Texts;
+        // Speed only: the accuracy columns are measured on the timed texts alone, without heads or neighbours.
+        var texts = speedOnly ? timed : corpus.Texts;
         MatMulInputRanges? ranges = null;
         MatMulInputRanges Ranges() => ranges ??= MatMulInputRanges.Measure(model, calibration, Threads);
 
@@ -90,12 +114,12 @@ internal static class Int8Experiment
                 embedders.Add((RawName, raw.Embed));
             }
 
-            var heads = TrainHeads(corpus, floatEmbeddings, settings);
+            var heads = speedOnly ? [] : TrainHeads(corpus, floatEmbeddings, settings);
             var floatSimilarities = queries.Select(q => Ranking.SimilaritiesFrom(floatEmbeddings, q)).ToArray();
             var pending = new List<(Row Row, int Index)>
             {
-                (new Row(name, FloatName, "the model as shipped", 0, 0, "-", 0, model.OnnxModel.Length / 1e6, 1, 1, 1, 1,
-                    Score(heads, corpus, floatEmbeddings), [], [], []), 0),
+                (new Row(name, FloatName, "the model as shipped", 0, 0, "-", 0, model.OnnxModel.Length / 1e6, 1, 1, speedOnly ? double.NaN : 1,
+                    speedOnly ? double.NaN : 1, speedOnly ? [] : Score(heads, corpus, floatEmbeddings), [], [], []), 0),
             };
 
             foreach (var recipe in recipes)
@@ -121,12 +145,14 @@ internal static class Int8Experiment
                     spearman += Ranking.Spearman(floatSimilarities[q], similarities);
                 }
 
-                var accuracy = Score(heads, corpus, embeddings);
-                log.WriteLine($"  {name} {recipe.Name,-26} cosine mean {cosines.Average():F5} min {cosines.Min():F5}, top-10 {overlap / queries.Length:P1}, " +
+                var accuracy = speedOnly ? [] : Score(heads, corpus, embeddings);
+                double meanOverlap = queries.Length == 0 ? double.NaN : overlap / queries.Length;
+                double meanSpearman = queries.Length == 0 ? double.NaN : spearman / queries.Length;
+                log.WriteLine($"  {name} {recipe.Name,-26} cosine mean {cosines.Average():F5} min {cosines.Min():F5}, top-10 {meanOverlap:P1}, " +
                     $"head {Summary.MedianOf(accuracy):F2} %; {quantization.Quantized.Count} MatMuls int8, {quantization.Kept.Count} kept ({seconds:F1} s to prepare)");
                 pending.Add((new Row(name, recipe.Name, recipe.Description, quantization.Quantized.Count, quantization.Kept.Count,
                     OrtGraph(verification.OptimizedOpCounts), seconds, quantization.ToByteArray().Length / 1e6, cosines.Average(), cosines.Min(),
-                    overlap / queries.Length, spearman / queries.Length, accuracy, [], [], []), embedders.Count));
+                    meanOverlap, meanSpearman, accuracy, [], [], []), embedders.Count));
                 embedders.Add((recipe.Name, embedder.Embed));
             }
 

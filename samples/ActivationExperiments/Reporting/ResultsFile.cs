@@ -19,7 +19,7 @@ internal static class ResultsFile
         string Mode, string Command, DateTime StartedUtc, double Seconds, int ProcessorCount,
         MnistExperiment.Result? Mnist, SentimentExperiment.Result? Sentiment, ThroughputExperiment.Result? Throughput = null, Int8Experiment.Result? Int8 = null)
     {
-        public string Experiment => Mnist is not null ? "mnist" : Sentiment is not null ? "sentiment" : Int8 is not null ? "int8" : "throughput";
+        public string Experiment => Mnist is not null ? "mnist" : Sentiment is not null ? "sentiment" : Int8 is not null ? (Int8.SpeedOnly ? "int8-speed" : "int8") : "throughput";
     }
 
     public static void Write(string path, Contents contents)
