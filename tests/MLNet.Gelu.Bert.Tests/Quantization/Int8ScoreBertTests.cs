@@ -5,7 +5,10 @@ using MLNet.Gelu.Tests.TestSupport;
 
 namespace MLNet.Gelu.Bert.Tests.Quantization;
 
-/// <summary>ScoreBert with <see cref="BertPrecision.Int8"/>: the same vectors as the embedder, and saved and restored as Int8.</summary>
+/// <summary>
+/// ScoreBert and the embedding generator with <see cref="BertPrecision.Int8"/>: the same vectors as the embedder, and ScoreBert saved
+/// and restored as Int8.
+/// </summary>
 public class Int8ScoreBertTests
 {
     private static readonly string?[] Texts =
@@ -44,6 +47,20 @@ public class Int8ScoreBertTests
             Assert.True(Vectors.MaxAbsDifference(expected[i], scored[i]) < 1e-5f, $"text {i}");
             Assert.True(Vectors.MaxAbsDifference(float32[i], scored[i]) > 1e-4f, $"text {i} is not quantized");
             Assert.True(Vectors.Cosine(float32[i], scored[i]) >= Int8Bounds.MiniLmMinCosine, $"text {i}");
+        }
+    }
+
+    [Fact]
+    public async Task The_Int8_generator_gives_the_Int8_embedders_vectors_however_it_batches()
+    {
+        using var generator = new BertEmbeddingGenerator(MiniLm.Model, Serving.Serving.MiniLmOptions with { Precision = BertPrecision.Int8 });
+        using var embedder = new BertEmbedder(MiniLm.Model, MiniLm.Options with { Precision = BertPrecision.Int8 });
+        string[] texts = [.. Texts.Select(t => t ?? string.Empty)];
+        var generated = await generator.GenerateAsync(texts);
+        for (int i = 0; i < texts.Length; i++)
+        {
+            var alone = embedder.Embed(texts[i]);
+            Assert.True(Vectors.MaxAbsDifference(alone, generated[i].Vector.Span) < 1e-5f, $"text {i}");
         }
     }
 }
