@@ -6,11 +6,15 @@ using ActivationExperiments.Reporting;
 //   dotnet run -c Release --project samples/ActivationExperiments -- --quick   (CI; a few minutes on 2 cores)
 //   dotnet run -c Release --project samples/ActivationExperiments -- --full    (the documented run)
 //   dotnet run -c Release --project samples/ActivationExperiments -- --smoke   (plumbing only, seconds; writes to a temp folder)
-// Options: --only mnist|sentiment|throughput (repeatable), --out FOLDER (default: the repository root for quick/full,
+//   dotnet run -c Release --project samples/ActivationExperiments -- --full --only int8   (int8 recipes vs float32, MiniLM and ArcticXs; only when asked)
+//   dotnet run -c Release --project samples/ActivationExperiments -- --full --only int8-speed   (the default int8 recipe's speed, 15 rounds)
+// Options: --only mnist|sentiment|throughput|int8|int8-speed (repeatable), --out FOLDER (default: the repository root for quick/full,
 //   a temp folder for smoke), --report results/MODE-EXPERIMENT.json (redraw plots and tables of a finished run, no training).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string[] experiments = ["mnist", "sentiment", "throughput"];
+// Run only when asked for (--only int8): it takes longer than the quick run's budget.
+string[] optional = ["int8", "int8-speed"];
 
 var settings = ExperimentSettings.Quick;
 var only = new List<string>();
@@ -23,11 +27,12 @@ for (int i = 0; i < args.Length; i++)
         case "--quick": settings = ExperimentSettings.Quick; break;
         case "--full": settings = ExperimentSettings.Full; break;
         case "--smoke": settings = ExperimentSettings.Smoke; break;
-        case "--only" when i + 1 < args.Length && experiments.Contains(args[i + 1]): only.Add(args[++i]); break;
+        case "--only" when i + 1 < args.Length && (experiments.Contains(args[i + 1]) || optional.Contains(args[i + 1])): only.Add(args[++i]); break;
         case "--out" when i + 1 < args.Length: outFolder = args[++i]; break;
         case "--report" when i + 1 < args.Length: reports.Add(args[++i]); break;
         default:
-            Console.Error.WriteLine($"Unknown or incomplete argument '{args[i]}'. Use --quick | --full | --smoke, --only {string.Join('|', experiments)}, --out FOLDER, --report FILE.");
+            Console.Error.WriteLine($"Unknown or incomplete argument '{args[i]}'. Use --quick | --full | --smoke, " +
+                $"--only {string.Join('|', experiments.Concat(optional))}, --out FOLDER, --report FILE.");
             return 2;
     }
 }
@@ -64,6 +69,9 @@ foreach (string experiment in chosen)
     {
         "mnist" => new ResultsFile.Contents(settings.Mode, command, started, 0, Environment.ProcessorCount, MnistExperiment.Run(settings, Console.Out), null),
         "sentiment" => new ResultsFile.Contents(settings.Mode, command, started, 0, Environment.ProcessorCount, null, SentimentExperiment.Run(settings, Console.Out)),
+        "int8" => new ResultsFile.Contents(settings.Mode, command, started, 0, Environment.ProcessorCount, null, null, null, Int8Experiment.Run(settings, Console.Out)),
+        "int8-speed" => new ResultsFile.Contents(
+            settings.Mode, command, started, 0, Environment.ProcessorCount, null, null, null, Int8Experiment.RunSpeed(settings, Console.Out)),
         _ => new ResultsFile.Contents(settings.Mode, command, started, 0, Environment.ProcessorCount, null, null, ThroughputExperiment.Run(settings, Console.Out)),
     };
     Console.WriteLine();

@@ -3,17 +3,24 @@ using MLNet.Gelu.Bert.Graphs;
 
 namespace Inspect;
 
-/// <summary>The parsed arguments of <c>inspect [model.onnx] [--rewrite A] [--style S] [--output F] [--no-fold-bias] [--no-verify]</c>.</summary>
-internal sealed record CommandLine(string? ModelPath, Activation? Target, ActivationOpStyle Style, string? OutputPath, bool FoldBias, bool Verify)
+/// <summary>
+/// The parsed arguments of
+/// <c>inspect [model.onnx] [--vocab V] [--rewrite A] [--style S] [--quantize] [--output F] [--no-fold-bias] [--no-verify]</c>.
+/// </summary>
+internal sealed record CommandLine(
+    string? ModelPath, Activation? Target, ActivationOpStyle Style, string? OutputPath, bool FoldBias, bool Verify, bool Quantize = false, string? VocabularyPath = null)
 {
     public const string Usage = """
-        usage: inspect [model.onnx] [--rewrite <activation>] [--style contrib|standard|onnx20] [--output <file>] [--no-fold-bias] [--no-verify]
+        usage: inspect [model.onnx] [--vocab <vocab.txt>] [--rewrite <activation>] [--style contrib|standard|onnx20] [--quantize] [--output <file>]
+                       [--no-fold-bias] [--no-verify]
           model.onnx      the model to read (default: the embedded all-MiniLM-L6-v2)
+          --vocab         the model's vocab.txt (needed by --quantize for a model file: the calibration tokenizes)
           --rewrite       replace every activation found with Gelu, GeluTanh, GeluSigmoid, Relu, Elu or Silu
           --style         contrib (com.microsoft ops, default), standard (standard ops at the model's opset), onnx20 (ONNX Gelu, opset 20)
-          --output        write the rewritten model to this file
+          --quantize      quantize the MatMuls with constant weights to int8 as BertPrecision.Int8 does (after --rewrite, when given)
+          --output        write the rewritten and/or quantized model to this file
           --no-fold-bias  keep a bias Add before an activation as its own node
-          --no-verify     skip checking that ONNX Runtime loads the rewritten model
+          --no-verify     skip checking that ONNX Runtime loads the new model
         """;
 
     /// <summary>Parses the arguments; null when help was asked for.</summary>
@@ -40,6 +47,8 @@ internal sealed record CommandLine(string? ModelPath, Activation? Target, Activa
                 "--rewrite" => command with { Target = ParseActivation(Value()) },
                 "--style" => command with { Style = ParseStyle(Value()) },
                 "--output" => command with { OutputPath = Value() },
+                "--quantize" => command with { Quantize = true },
+                "--vocab" => command with { VocabularyPath = Value() },
                 "--no-fold-bias" => command with { FoldBias = false },
                 "--no-verify" => command with { Verify = false },
                 "-h" or "--help" => null,
@@ -53,9 +62,14 @@ internal sealed record CommandLine(string? ModelPath, Activation? Target, Activa
             }
         }
 
-        if (command.OutputPath is not null && command.Target is null)
+        if (command.OutputPath is not null && command.Target is null && !command.Quantize)
         {
-            throw new ArgumentException("--output needs --rewrite <activation>: there is nothing to write otherwise.");
+            throw new ArgumentException("--output needs --rewrite <activation> or --quantize: there is nothing to write otherwise.");
+        }
+
+        if (command.Quantize && command.ModelPath is not null && command.VocabularyPath is null)
+        {
+            throw new ArgumentException("--quantize on a model file needs --vocab <vocab.txt>: the calibration tokenizes word sequences drawn from it.");
         }
 
         return command;

@@ -22,6 +22,12 @@ internal sealed record ClassifierRun(
     /// <summary>Trains on <paramref name="train"/>, keeps the epoch with the lowest loss on <paramref name="validation"/>, scores <paramref name="test"/>.</summary>
     public static ClassifierRun Train(
         LabelledRows train, LabelledRows validation, LabelledRows test, int classCount,
+        Activation activation, IReadOnlyList<int> hiddenLayers, double learningRate, int batchSize, int epochs, int seed) =>
+        TrainModel(train, validation, test, classCount, activation, hiddenLayers, learningRate, batchSize, epochs, seed).Run;
+
+    /// <summary>As <see cref="Train"/>, and the trained weights too (null when the run diverged), to score other test rows with.</summary>
+    public static (ClassifierRun Run, MlpModelParameters? Model) TrainModel(
+        LabelledRows train, LabelledRows validation, LabelledRows test, int classCount,
         Activation activation, IReadOnlyList<int> hiddenLayers, double learningRate, int batchSize, int epochs, int seed)
     {
         var clock = Stopwatch.StartNew();
@@ -46,13 +52,13 @@ internal sealed record ClassifierRun(
         catch (InvalidOperationException) when (curves.TrainingLoss.Count < epochs)
         {
             // The trainer stops when an epoch's loss is no longer finite (that epoch is not reported): the run diverged.
-            return new ClassifierRun(activation, learningRate, seed, [], [], double.NaN, double.NaN, clock.Elapsed.TotalSeconds);
+            return (new ClassifierRun(activation, learningRate, seed, [], [], double.NaN, double.NaN, clock.Elapsed.TotalSeconds), null);
         }
 
         // With a validation set the trainer keeps the weights of the epoch with the lowest validation loss.
-        return new ClassifierRun(
+        return (new ClassifierRun(
             activation, learningRate, seed, [.. curves.TrainingLoss], [.. curves.ValidationLoss],
-            ErrorRate(model.Model, validation), ErrorRate(model.Model, test), clock.Elapsed.TotalSeconds);
+            ErrorRate(model.Model, validation), ErrorRate(model.Model, test), clock.Elapsed.TotalSeconds), model.Model);
     }
 
     /// <summary>Fraction of rows whose most probable class is not the label (the model's public batch prediction on the arrays).</summary>

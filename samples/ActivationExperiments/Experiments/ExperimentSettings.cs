@@ -32,6 +32,15 @@ internal sealed record ExperimentSettings
     /// <summary>Interleaved rounds; each round times every MiniLM variant once.</summary>
     public required int ThroughputRounds { get; init; }
 
+    /// <summary>Interleaved timing rounds of the int8 experiment (each times the float model, the raw loop and every recipe once).</summary>
+    public int Int8Rounds { get; init; } = 3;
+
+    /// <summary>Interleaved timing rounds of the int8 speed-only run.</summary>
+    public int Int8SpeedRounds { get; init; } = 5;
+
+    /// <summary>Sentences of the int8 experiment's calibration set (the first of the training split).</summary>
+    public int Int8CalibrationSentences { get; init; } = 300;
+
     public static ExperimentSettings Smoke { get; } = new()
     {
         Mode = "smoke",
@@ -44,6 +53,9 @@ internal sealed record ExperimentSettings
         NeighbourQueries = 20,
         ThroughputSentences = 64,
         ThroughputRounds = 2,
+        Int8Rounds = 2,
+        Int8SpeedRounds = 2,
+        Int8CalibrationSentences = 30,
     };
 
     public static ExperimentSettings Quick { get; } = new()
@@ -72,6 +84,8 @@ internal sealed record ExperimentSettings
         NeighbourQueries = 200,
         ThroughputSentences = 1000,
         ThroughputRounds = 5,
+        Int8Rounds = 7,
+        Int8SpeedRounds = 15,
     };
 
     /// <summary>Learning rates tried per activation; the one with the lowest median validation error is reported.</summary>

@@ -107,6 +107,56 @@ internal static class MarkdownReport
         return text.ToString();
     }
 
+    public static string Int8(Int8Experiment.Result int8)
+    {
+        var text = new StringBuilder();
+        if (int8.SpeedOnly)
+        {
+            text.Append(Line($"**Int8 speed** (all-MiniLM-L6-v2, {int8.TimedSentences:N0} UCI sentences per pass, {Int8Experiment.Threads} intra-op threads, " +
+                $"spinning off, length-sorted batches of at most 1,024 tokens, tokenization included; {int8.Rounds} interleaved rounds, each timing every " +
+                $"variant once in rotated order; the ratio to float32 is taken within each round, then the median over rounds; the cosines are of these " +
+                $"sentences only). {int8.Seconds / 60:F1} minutes."));
+        }
+        else
+        {
+            text.Append(Line($"**Int8 recipes** ({int8.Sentences:N0} UCI sentences embedded by each model and recipe; {Int8Experiment.Threads} intra-op threads, " +
+            $"spinning off, length-sorted batches of at most 1,024 tokens; cosine of each sentence's embedding to the float32 model's; top-{int8.NeighbourCount} " +
+            $"neighbour overlap and Spearman over {int8.Queries} query sentences; {int8.HeadSeeds} GELU sentiment heads trained on the float32 embeddings " +
+            $"(as the sentiment experiment trains them) and scored on each recipe's test embeddings; smoothing \"real\" calibrated on the first " +
+            $"{int8.CalibrationSentences} sentences of the training split. Speed: {int8.TimedSentences:N0} sentences per pass, {int8.Rounds} interleaved " +
+            $"rounds (each round times every variant once, rotated); the ratio to float32 is taken within each round, then the median over rounds. " +
+            $"The raw loop agrees with the library's float32 embeddings to a lowest cosine of {int8.RawLoopMinCosine:F6}. {int8.Seconds / 60:F1} minutes."));
+        }
+
+        text.AppendLine();
+        text.AppendLine("| model | recipe | MatMuls int8 / kept | ONNX Runtime runs (after its fusions) | MB | speed vs float32 (range) | vs raw fp32 loop | " +
+            "mean cosine | min cosine | top-10 overlap | Spearman | head accuracy, median (min – max) |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var row in int8.Rows)
+        {
+            var speed = Summary.Of(row.SpeedVsFloat);
+            string vsRaw = row.SpeedVsRaw.Count == 0 ? "-" : string.Create(Invariant, $"{Summary.MedianOf(row.SpeedVsRaw):F2} ×");
+            var head = Summary.Of(row.HeadAccuracy);
+            string accuracy = head.Count == 0 ? "-" : string.Create(Invariant, $"{head.Median:F2} % ({head.Min:F2} – {head.Max:F2})");
+            string cosine = double.IsNaN(row.MeanCosine) ? "-" : row.MeanCosine.ToString("F5", Invariant);
+            string lowest = double.IsNaN(row.MinCosine) ? "-" : row.MinCosine.ToString("F5", Invariant);
+            string name = row.Recipe == Int8Recipes.Default.Name ? $"**{row.Recipe}**" : row.Recipe;
+            text.Append(Line($"| {row.Model} | {name} | {(row.Quantized + row.Kept == 0 ? "-" : $"{row.Quantized} / {row.Kept}")} | {row.OrtGraph} | {row.Megabytes:F1} | " +
+                $"**{speed.Median:F2} ×** ({speed.Min:F2} – {speed.Max:F2}) | {vsRaw} | {cosine} | {lowest} | " +
+                $"{(double.IsNaN(row.TopOverlap) ? "-" : $"{row.TopOverlap * 100:F1} %")} | {(double.IsNaN(row.MeanSpearman) ? "-" : row.MeanSpearman.ToString("F4", Invariant))} | {accuracy} |"));
+        }
+
+        text.AppendLine();
+        text.AppendLine("Recipes:");
+        text.AppendLine();
+        foreach (var recipe in int8.Rows.Where(r => r.Model == int8.Rows[0].Model))
+        {
+            text.AppendLine($"- {recipe.Recipe}: {recipe.Description}.");
+        }
+
+        return text.ToString();
+    }
+
     private static string Runs(IReadOnlyList<ClassifierRun> runs)
     {
         int diverged = runs.Count(r => r.Diverged);

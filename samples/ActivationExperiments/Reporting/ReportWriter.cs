@@ -48,6 +48,11 @@ internal sealed class ReportWriter(string root)
             markdown.Append(MarkdownReport.Throughput(throughput));
         }
 
+        if (contents.Int8 is { } int8)
+        {
+            markdown.Append(MarkdownReport.Int8(int8));
+        }
+
         if (writeResults)
         {
             ResultsFile.Write(Path.Combine(root, "samples", "ActivationExperiments", "results", $"{mode}-{contents.Experiment}.json"), contents);

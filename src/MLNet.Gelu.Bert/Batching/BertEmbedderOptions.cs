@@ -86,6 +86,12 @@ public record BertEmbedderOptions
     /// </summary>
     public Activation? Activation { get; init; }
 
+    /// <summary>
+    /// The arithmetic the model runs in: <see cref="BertPrecision.Float32"/> (default) or <see cref="BertPrecision.Int8"/>, which
+    /// quantizes the graph (after any <see cref="Activation"/> rewrite) before the session is created.
+    /// </summary>
+    public BertPrecision Precision { get; init; }
+
     internal BertSessionOptions SessionOptions() => new()
     {
         ExecutionProvider = ExecutionProvider,
@@ -120,6 +126,11 @@ public record BertEmbedderOptions
         {
             throw new ArgumentOutOfRangeException(nameof(Activation), activation,
                 $"Unknown activation; use one of {string.Join(", ", Enum.GetNames<Activation>())}, or null to keep the model's.");
+        }
+
+        if (!Enum.IsDefined(Precision))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Precision), Precision, $"Unknown precision; use one of {string.Join(", ", Enum.GetNames<BertPrecision>())}.");
         }
 
         if (!Enum.IsDefined(GraphOptimizationLevel))

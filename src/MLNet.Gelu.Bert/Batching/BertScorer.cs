@@ -5,7 +5,8 @@ namespace MLNet.Gelu.Bert;
 
 /// <summary>
 /// What every BERT entry point scores with, built one way: the model as it runs (the options' setting overrides applied
-/// and, with <see cref="BertEmbedderOptions.Activation"/>, its GELUs rewritten), its tokenizer, one ONNX Runtime session
+/// and, with <see cref="BertEmbedderOptions.Activation"/>, its GELUs rewritten, with
+/// <see cref="BertEmbedderOptions.Precision"/> its MatMuls quantized), its tokenizer, one ONNX Runtime session
 /// and the batcher. <see cref="BertEmbedder"/> and <see cref="BertScoringTransformer"/> each own one; it owns the session,
 /// whose leases make <see cref="Dispose"/> safe while other threads score (see <see cref="BertSession"/>).
 /// </summary>
@@ -34,6 +35,12 @@ internal sealed class BertScorer : IDisposable
             model = model.WithOnnx(Rewrite.ToByteArray(), $"{model.Name} ({activation})");
         }
 
+        if (options.Precision == BertPrecision.Int8)
+        {
+            Quantization = MatMulQuantizer.Quantize(model.OnnxBytes, MatMulQuantizationOptions.ForBert(model, options.IntraOpThreads));
+            model = model.WithOnnx(Quantization.ToByteArray(), $"{model.Name} (int8)");
+        }
+
         Model = model;
         Tokenizer = new BertTextTokenizer(model, options.TokenizerOptions());
         Session = new BertSession(model, options.SessionOptions() with { Owner = owner, Logger = logger ?? options.Logger });
@@ -56,6 +63,9 @@ internal sealed class BertScorer : IDisposable
 
     /// <summary>What the activation rewrite changed; null without one.</summary>
     public ActivationRewriteResult? Rewrite { get; }
+
+    /// <summary>What <see cref="BertPrecision.Int8"/> quantized; null for <see cref="BertPrecision.Float32"/>.</summary>
+    public MatMulQuantizationResult? Quantization { get; }
 
     public BertTextTokenizer Tokenizer { get; }
 

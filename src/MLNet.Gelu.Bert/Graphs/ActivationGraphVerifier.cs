@@ -150,7 +150,7 @@ public static class ActivationGraphVerifier
     }
 
     /// <summary>Every node input must be a graph input, an initializer, or the output of an earlier node; every graph output must be produced.</summary>
-    private static IEnumerable<string> CheckTopology(GraphProto graph)
+    internal static IEnumerable<string> CheckTopology(GraphProto graph)
     {
         var available = new HashSet<string>(graph.Input.Select(i => i.Name), StringComparer.Ordinal);
         available.UnionWith(graph.Initializer.Select(i => i.Name));

@@ -103,6 +103,9 @@ public sealed class BertScoringTransformer : IArchivedTransformer, IDisposable
     /// <summary>What the activation rewrite changed, or <see langword="null"/> when <see cref="BertEmbedderOptions.Activation"/> is null.</summary>
     public ActivationRewriteResult? Rewrite => Scorer.Rewrite;
 
+    /// <summary>What <see cref="BertPrecision.Int8"/> quantized, or <see langword="null"/> for <see cref="BertPrecision.Float32"/>.</summary>
+    public MatMulQuantizationResult? Quantization => Scorer.Quantization;
+
     /// <summary>Where the model runs: the provider asked for, or <see cref="BertExecutionProvider.Cpu"/> after a fallback.</summary>
     public BertExecutionProvider ExecutionProvider => Scorer.Session.ExecutionProvider;
 

@@ -48,6 +48,7 @@ public partial class ScoringSaveLoadTests
             InterOpThreads = 1,
             GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_BASIC,
             SessionConfigEntries = new Dictionary<string, string> { ["session.intra_op.allow_spinning"] = "0" },
+            Precision = BertPrecision.Int8,
             TruncatedTokensColumnName = "Dropped",
             TokenCountColumnName = "Tokens",
         };

@@ -25,7 +25,11 @@ internal static class OpsetUpgrader
     /// <summary>The IR version that goes with opset 20.</summary>
     private const long IrVersionForOpset20 = 9;
 
-    /// <summary>Raises the default-domain opset of <paramref name="model"/> to <paramref name="target"/> in place; returns the old version, or null when nothing changed.</summary>
+    /// <summary>
+    /// Raises the default-domain opset of <paramref name="model"/> to <paramref name="target"/> in place, converting only the
+    /// changes up to <paramref name="target"/> (13 for the per-row quantization, 20 for ONNX <c>Gelu</c>); returns the old
+    /// version, or null when nothing changed.
+    /// </summary>
     public static long? Upgrade(ModelProto model, long target)
     {
         var import = model.OpsetImport.FirstOrDefault(o => GraphIndex.IsDefaultDomain(o.Domain));
@@ -49,20 +53,20 @@ internal static class OpsetUpgrader
         }
 
         var names = new UniqueNames(model.Graph);
-        UpgradeGraph(model.Graph, model.Graph, from, names);
+        UpgradeGraph(model.Graph, model.Graph, from, target, names);
         import.Version = target;
         model.IrVersion = Math.Max(model.IrVersion, IrVersionForOpset20);
         return from;
     }
 
-    private static void UpgradeGraph(GraphProto graph, GraphProto main, long from, UniqueNames names)
+    private static void UpgradeGraph(GraphProto graph, GraphProto main, long from, long to, UniqueNames names)
     {
         var nodes = new List<NodeProto>(graph.Node.Count);
         foreach (var node in graph.Node)
         {
             foreach (var subgraph in node.Attribute.SelectMany(GraphIndex.Subgraphs))
             {
-                UpgradeGraph(subgraph, main, from, names);
+                UpgradeGraph(subgraph, main, from, to, names);
             }
 
             if (!GraphIndex.IsDefaultDomain(node.Domain))
@@ -79,22 +83,22 @@ internal static class OpsetUpgrader
 
             switch (node.OpType)
             {
-                case "Unsqueeze" or "Squeeze" or "ReduceSum" when from < 13:
+                case "Unsqueeze" or "Squeeze" or "ReduceSum" when from < 13 && to >= 13:
                     MoveToInput(node, "axes", 1, main, names);
                     break;
                 case "Split":
-                    if (from < 13)
+                    if (from < 13 && to >= 13)
                     {
                         MoveToInput(node, "split", 1, main, names);
                     }
 
-                    if (from < 18 && (node.Input.Count < 2 || node.Input[1].Length == 0) && NodeFactory.Find(node, "num_outputs") is null)
+                    if (from < 18 && to >= 18 && (node.Input.Count < 2 || node.Input[1].Length == 0) && NodeFactory.Find(node, "num_outputs") is null)
                     {
                         node.Attribute.Add(NodeFactory.Int("num_outputs", node.Output.Count));
                     }
 
                     break;
-                case "Softmax" or "LogSoftmax" or "Hardmax" when from < 13:
+                case "Softmax" or "LogSoftmax" or "Hardmax" when from < 13 && to >= 13:
                     if (ReplaceFlattenedSoftmax(node, names) is { } replacement)
                     {
                         nodes.AddRange(replacement);
@@ -102,7 +106,7 @@ internal static class OpsetUpgrader
                     }
 
                     break;
-                case "Dropout" when from < 12 && NodeFactory.Find(node, "ratio") is { } ratio:
+                case "Dropout" when from < 12 && to >= 12 && NodeFactory.Find(node, "ratio") is { } ratio:
                     node.Attribute.Remove(ratio);
                     var ratioTensor = TensorValues.Scalar(names.Next($"{node.Name}/ratio"), ratio.F, TensorValues.Float);
                     main.Initializer.Add(ratioTensor);
@@ -113,7 +117,7 @@ internal static class OpsetUpgrader
 
                     node.Input[1] = ratioTensor.Name;
                     break;
-                case var op when from < 18 && ReducesAt18.Contains(op):
+                case var op when from < 18 && to >= 18 && ReducesAt18.Contains(op):
                     MoveToInput(node, "axes", 1, main, names);
                     break;
             }
