@@ -81,10 +81,11 @@ internal sealed class BertSession : IDisposable
     internal static event Action<BertSession>? Released;
 
     /// <summary>
-    /// Test seam for fault injection: called with the batch's rows and padded length inside every run's lease, just before
-    /// ONNX Runtime runs; an exception it throws fails that run as a failing model would. Null (nothing) in the library.
+    /// Test seam for fault injection: called with the batch's rows, padded length and token ids (rows × length, padded)
+    /// inside every run's lease, just before ONNX Runtime runs; an exception it throws fails that run as a failing model
+    /// would. Null (nothing) in the library.
     /// </summary>
-    internal Action<int, int>? BeforeRun { get; set; }
+    internal RunHook? BeforeRun { get; set; }
 
     /// <summary>The model.</summary>
     public BertModel Model { get; }
@@ -126,7 +127,7 @@ internal sealed class BertSession : IDisposable
         Enter();
         try
         {
-            BeforeRun?.Invoke(batch, length);
+            BeforeRun?.Invoke(batch, length, inputIds.Span[..count]);
             long[] shape = [batch, length];
             long[] outputShape = Model.OutputRank == 3 ? [batch, length, Dimension] : [batch, Dimension];
             using var ids = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputIds[..count], shape);
@@ -359,3 +360,6 @@ internal sealed class BertSession : IDisposable
         return sessionOptions;
     }
 }
+
+/// <summary>The signature of <see cref="BertSession.BeforeRun"/>: a run's rows, padded length and padded token ids.</summary>
+internal delegate void RunHook(int batch, int length, ReadOnlySpan<long> inputIds);

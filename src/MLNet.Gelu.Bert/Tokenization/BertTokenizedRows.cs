@@ -67,6 +67,27 @@ internal sealed class BertTokenizedRows
         _tokenCount = 0;
     }
 
+    /// <summary>
+    /// Appends every row of <paramref name="other"/> after this window's rows, with its model inputs (chunks, pair token
+    /// types and dropped-token counts as they are): row <c>r</c> of <paramref name="other"/> becomes row <c>RowCount + r</c>.
+    /// </summary>
+    /// <param name="other">Rows tokenized elsewhere; left unchanged.</param>
+    internal void Append(BertTokenizedRows other)
+    {
+        var firstRow = RowCount;
+        for (var r = 0; r < other.RowCount; r++)
+        {
+            AddRow(other._rowDropped[r]);
+        }
+
+        for (var s = 0; s < other.SequenceCount; s++)
+        {
+            var tokens = other.InputIds(s);
+            tokens.CopyTo(ReserveTokens(tokens.Length));
+            CommitSequence(firstRow + other._sequenceRow[s], tokens.Length, other._sequenceTypeStart[s]);
+        }
+    }
+
     internal Span<long> ReserveTokens(int count)
     {
         if (_tokenCount + count > _tokens.Length)

@@ -7,7 +7,8 @@ namespace MLNet.Gelu.Bert;
 /// <summary>
 /// Binds a BERT scoring transformer to an input schema. Added column 0 is the embedding (<c>Vector&lt;Single, H&gt;</c>),
 /// then, when asked for, the truncated-token count and the token count (see <see cref="Roles"/>). Cursors batch (<see cref="BertBatchingCursor"/>);
-/// single rows (prediction engines) are scored as batches of one.
+/// single rows (prediction engines) go through the transformer's <see cref="RowCombiner"/>, which merges the rows of
+/// concurrent engines into shared runs (a lone row is scored at once as a batch of one).
 /// </summary>
 internal sealed class BertColumnMapper : ColumnMapper
 {
@@ -112,15 +113,16 @@ internal sealed class BertColumnMapper : ColumnMapper
         return sum;
     }
 
-    /// <summary>The single-row path: each call tokenizes the current row and, for the embedding, runs a batch of one.</summary>
+    /// <summary>The single-row path: each call tokenizes the current row; for the embedding, the transformer's
+    /// <see cref="RowCombiner"/> scores it, merged with the rows of other engines that wait at the same time.</summary>
     protected override Delegate CreateGetter(DataViewRow input, int added)
     {
         var read = TextReader(input);
-        var rows = new BertTokenizedRows();
         var owner = Owner;
         var token = Cancellation;
         if (Roles[added] != BertOutput.Embedding)
         {
+            var rows = new BertTokenizedRows();
             bool dropped = Roles[added] == BertOutput.TruncatedTokens;
             return (ValueGetter<int>)((ref int value) =>
             {
@@ -133,14 +135,21 @@ internal sealed class BertColumnMapper : ColumnMapper
             });
         }
 
+        // The row is tokenized here, on the caller's thread; the combiner scores it with the rows that other engines of
+        // the same transformer queue meanwhile (alone, at once, when there are none).
         int dimension = owner.Dimension;
+        var combiner = owner.Combiner;
+        var request = new RowRequest(dimension);
         return (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
         {
             var (text, second) = read();
-            rows.Clear();
-            owner.Tokenizer.Tokenize(text, second, rows);
+            request.Rows.Clear();
+            owner.Tokenizer.Tokenize(text, second, request.Rows);
+            token.ThrowIfCancellationRequested();
+            owner.Session.ThrowIfDisposed();
+            combiner.Score(request);
             var editor = VBufferEditor.Create(ref value, dimension);
-            owner.Batcher.Score(rows, editor.Values, token);
+            request.Vector.CopyTo(editor.Values);
             value = editor.Commit();
         });
     }

@@ -27,8 +27,9 @@ public static class BertScoringCatalog
     /// | Saved as | Model, vocabulary and options in the zip through `SaveWithActivations`; restored by `LoadWithActivations` |
     ///
     /// Cursors read `WindowSize` rows ahead, sort them by token count, run batches under `TokenBudget` and serve rows in
-    /// input order: each embedding equals the row scored alone (within 1e-5). A `PredictionEngine` scores one row at a time;
-    /// it disposes its model when disposed unless created with `new PredictionEngineOptions { OwnsTransformer = false }`.
+    /// input order: each embedding equals the row scored alone (within 1e-5). A `PredictionEngine` scores one row per
+    /// `Predict`; engines on several threads over one model share model runs (see `BertScoringTransformer`). An engine
+    /// disposes its model when disposed unless created with `new PredictionEngineOptions { OwnsTransformer = false }`.
     /// Texts longer than the model's limit are truncated (count the dropped word pieces with `TruncatedTokensColumnName`)
     /// or chunked (`LongText = Chunk`). A fallback to the CPU (`FallbackToCpu`) is logged to `Logger`, or without one to
     /// `mlContext.Log` (source `ScoreBert`, a warning); a model loaded by `LoadWithActivations` reports to the loading

@@ -17,7 +17,20 @@ namespace MLNet.Gelu.Bert;
 /// A cursor reads <see cref="BertScoringOptions.WindowSize"/> rows ahead, tokenizes them, sorts them by length, cuts
 /// batches under <see cref="BertEmbedderOptions.TokenBudget"/>, runs each batch once and serves the rows back in input
 /// order with their pass-through columns (buffered per window). Every embedding equals the one the row gets alone
-/// (within 1e‑5). A prediction engine (<see cref="GetRowToRowMapper"/>) scores one row at a time.
+/// (within 1e‑5). A prediction engine (<see cref="GetRowToRowMapper"/>) scores one row per <c>Predict</c>.
+/// </para>
+/// <para>
+/// Prediction engines on several threads share model runs: the engines of one transformer (a pool of engines in a web
+/// app, say) queue their tokenized rows, and whichever caller finds no run in progress scores everything queued (up to
+/// <see cref="BertScoringOptions.WindowSize"/> rows) in length-sorted batches cut the way
+/// <see cref="BertEmbeddingGenerator"/> cuts them, then hands the next round to a waiting caller. No thread of its own
+/// is involved: the work runs on the calling threads, and waiting callers block on an event, never on the thread pool. A
+/// lone caller scores its row at once, as a batch of one, without waiting for anybody. Single texts and sentence pairs
+/// (<see cref="BertScoringOptions.SecondInputColumnName"/>) are combined alike; every embedding equals the one the row
+/// gets alone (within 1e‑5). When a shared run fails, each of its rows is scored alone once more, and only a row that
+/// fails alone throws (that exception) from its <c>Predict</c>. A <c>Predict</c> checks its cancellation (a view's token)
+/// before it queues its row, not while it waits. The truncated-token and token-count columns are computed by each engine
+/// on its own thread, as before.
 /// </para>
 /// <para>
 /// Thread safety: the transformer may be shared; cursors, rows and prediction engines are not thread-safe (one per
@@ -33,7 +46,9 @@ namespace MLNet.Gelu.Bert;
 /// completes normally; scoring that has not reached ONNX Runtime yet (a cursor's next window, a <c>Predict</c>) throws
 /// <see cref="ObjectDisposedException"/> naming <see cref="BertScoringTransformer"/>, as does every scoring call after
 /// it. Rows already scored into a cursor's window are still served. The native session is released once, when the last
-/// running batch has left; the disposing thread never waits. Schema methods keep working after disposal.
+/// running batch has left; the disposing thread never waits. Prediction engines waiting for a shared run when the
+/// transformer is disposed get <see cref="ObjectDisposedException"/> from their <c>Predict</c> (unless that run had entered
+/// ONNX Runtime already), never a hang. Schema methods keep working after disposal.
 /// </para>
 /// <para>
 /// Cancellation belongs to a pass, never to the transformer: <see cref="Transform(IDataView, CancellationToken)"/> returns a
@@ -61,6 +76,7 @@ public sealed class BertScoringTransformer : IArchivedTransformer, IDisposable
         {
             // Built now so that saving cannot fail halfway through writing a model file.
             Surrogate = BertSurrogate.Create(outputColumnName, inputColumnName, options, Scorer.Session.Dimension);
+            Combiner = new RowCombiner(Scorer, options.WindowSize);
         }
         catch
         {
@@ -107,6 +123,9 @@ public sealed class BertScoringTransformer : IArchivedTransformer, IDisposable
 
     internal BertBatcher Batcher => Scorer.Batcher;
 
+    /// <summary>Merges the rows of concurrent prediction engines into shared model runs.</summary>
+    internal RowCombiner Combiner { get; }
+
     internal ITransformer Surrogate { get; }
 
     string IArchivedTransformer.Kind => "BertScoring";
@@ -117,7 +136,8 @@ public sealed class BertScoringTransformer : IArchivedTransformer, IDisposable
     /// <exception cref="ArgumentOutOfRangeException">An input column is missing or is not text; the message names it and its type.</exception>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Bind(inputSchema).OutputSchema;
 
-    /// <summary>Returns a row-to-row mapper that scores each row on its own (used by prediction engines).</summary>
+    /// <summary>Returns a row-to-row mapper that scores one row per call (used by prediction engines); the mappers of one
+    /// transformer used on several threads at once share model runs (see the remarks on <see cref="BertScoringTransformer"/>).</summary>
     /// <param name="inputSchema">The schema of the rows.</param>
     /// <returns>The mapper; its getters throw <see cref="ObjectDisposedException"/> once the transformer is disposed.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An input column is missing or is not text.</exception>

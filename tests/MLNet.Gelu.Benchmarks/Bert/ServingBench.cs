@@ -30,6 +30,8 @@ internal static class ServingBench
     private static readonly int[] Concurrency = [1, 8, 64, 256];
     private static readonly Dictionary<BertEmbeddingGenerator, long> LastRounds = [];
     private static readonly Dictionary<BertEmbeddingGenerator, long> LastTexts = [];
+    private static long _lastCombinedRounds;
+    private static long _lastCombinedRows;
 
     public static int Run(string[] args)
     {
@@ -82,6 +84,8 @@ internal static class ServingBench
         delayed.GenerateAsync(texts.Take(64)).GetAwaiter().GetResult();
         HttpPass(service, texts.Take(Math.Max(64, levels.Max())).ToArray(), levels.Max());
         EnginePass(engines, texts.Take(Math.Max(64, levels.Max())).ToArray(), levels.Max());
+        _lastCombinedRounds = scoring.Combiner.Rounds;
+        _lastCombinedRows = scoring.Combiner.RowsScored;
         foreach (BertEmbeddingGenerator g in new[] { generator, delayed, served })
         {
             LastRounds[g] = g.Coalescer.Rounds;
@@ -113,6 +117,7 @@ internal static class ServingBench
                 Add(rows, "(c) BertEmbedder.Embed per call", EmbedderPass(embedder, texts, callers), baseline, null);
                 Add(rows, "(e) HTTP service, loopback", HttpPass(service, texts, callers), baseline, served);
                 Add(rows, "(f) pooled PredictionEngines, one ScoreBert model", EnginePass(engines, texts, callers), baseline, null);
+                CountCombined(rows["(f) pooled PredictionEngines, one ScoreBert model"], scoring.Combiner);
             }
 
             foreach (var (mode, measured) in rows)
@@ -159,6 +164,15 @@ internal static class ServingBench
             ["session.inter_op.allow_spinning"] = "0",
         },
     };
+
+    /// <summary>The combiner's rounds and rows since the previous pass, counted like the generators' rounds.</summary>
+    private static void CountCombined(Measured measured, RowCombiner combiner)
+    {
+        measured.Rounds += combiner.Rounds - _lastCombinedRounds;
+        measured.Texts += combiner.RowsScored - _lastCombinedRows;
+        _lastCombinedRounds = combiner.Rounds;
+        _lastCombinedRows = combiner.RowsScored;
+    }
 
     private static Pass EnginePass(ObjectPool<PredictionEngine<TextRow, EmbeddingRow>> engines, string[] texts, int callers) =>
         ThreadPass(texts, callers, text =>

@@ -31,7 +31,7 @@ public sealed class FaultInjectionTests
         for (var failAt = 1; failAt <= 4; failAt++)
         {
             var runs = 0;
-            embedder.Session.BeforeRun = (_, _) =>
+            embedder.Session.BeforeRun = (_, _, _) =>
             {
                 if (Interlocked.Increment(ref runs) == failAt)
                 {
@@ -55,7 +55,7 @@ public sealed class FaultInjectionTests
         using var transformer = ToyTransformer();
         var data = Scoring.Texts(Texts);
         var runs = 0;
-        transformer.Session.BeforeRun = (_, _) =>
+        transformer.Session.BeforeRun = (_, _, _) =>
         {
             if (Interlocked.Increment(ref runs) == 3)
             {
@@ -84,27 +84,40 @@ public sealed class FaultInjectionTests
     }
 
     [Fact]
-    public async Task Concurrent_prediction_engines_fail_only_the_predictions_whose_run_failed()
+    public void Concurrent_prediction_engines_fail_only_the_predictions_whose_run_failed()
     {
         const int Threads = 4, Rounds = 300;
         using var transformer = ToyTransformer();
 
-        // Every run of the poisoned text fails (its padded length is unique among the texts: 10 pieces + [CLS] + [SEP]).
+        // Every run that holds the poisoned text fails, whatever else shares it: the hook looks for the text's token ids
+        // among the run's rows (a shared run is padded to its longest row, so the padded length does not tell). Each run
+        // lasts a millisecond at least, so that the engines' rows pile up and share runs (the case under test).
         const int Poisoned = 3;
-        var poisonedLength = Texts[Poisoned].Split(' ').Length + 2;
-        Assert.Single(Texts, t => t.Split(' ').Length + 2 == poisonedLength);
-        transformer.Session.BeforeRun = (_, length) =>
+        var tokenized = new BertTokenizedRows();
+        transformer.Tokenizer.Tokenize(Texts[Poisoned], null, tokenized);
+        var poison = tokenized.InputIds(0).ToArray();
+        var poisonedRuns = 0;
+        transformer.Session.BeforeRun = (batch, length, ids) =>
         {
-            if (length == poisonedLength)
+            for (var row = 0; row < batch; row++)
             {
-                throw new InjectedModelFailure("poisoned");
+                if (length >= poison.Length && ids.Slice(row * length, poison.Length).SequenceEqual(poison))
+                {
+                    Interlocked.Increment(ref poisonedRuns);
+                    throw new InjectedModelFailure("poisoned");
+                }
             }
+
+            Thread.Sleep(1);
         };
 
+        // Dedicated threads that start together: thread-pool tasks may run one after another on a loaded machine.
         var failures = new int[Threads];
         var wrong = new List<string>();
-        var workers = Enumerable.Range(0, Threads).Select(w => Task.Run(() =>
+        using var start = new Barrier(Threads);
+        var workers = Enumerable.Range(0, Threads).Select(w => new Thread(() =>
         {
+            start.SignalAndWait();
             using var engine = Ml.Model.CreatePredictionEngine<Scoring.TextRow, Scoring.EmbeddingRow>(
                 transformer, new PredictionEngineOptions { OwnsTransformer = false });
             for (var i = 0; i < Rounds; i++)
@@ -126,13 +139,23 @@ public sealed class FaultInjectionTests
                 {
                     failures[w]++;
                 }
+                catch (Exception e)
+                {
+                    lock (wrong)
+                    {
+                        wrong.Add($"worker {w}, text {k}: {e.GetType().Name}: {e.Message}");
+                    }
+                }
             }
         })).ToArray();
-        await Task.WhenAll(workers);
+        Array.ForEach(workers, t => t.Start());
+        Array.ForEach(workers, t => t.Join());
 
         Assert.True(wrong.Count == 0, string.Join("; ", wrong));
         var expectedFailures = Enumerable.Range(0, Threads).Select(w => Enumerable.Range(0, Rounds).Count(i => (w * 7 + i) % Texts.Length == Poisoned)).ToArray();
         Assert.Equal(expectedFailures, failures);
+        Assert.True(poisonedRuns >= expectedFailures.Sum(), $"{poisonedRuns} poisoned runs for {expectedFailures.Sum()} failed predictions");
+        Assert.True(transformer.Combiner.LargestRound > 1, "the engines never shared a run");
         Assert.Equal(0, transformer.Session.ActiveRuns);
     }
 
@@ -144,7 +167,7 @@ public sealed class FaultInjectionTests
         using var before = new MemoryStream();
         Ml.Model.SaveWithActivations(transformer, data.Schema, before);
 
-        transformer.Session.BeforeRun = (_, _) => throw new InjectedModelFailure("every run fails");
+        transformer.Session.BeforeRun = (_, _, _) => throw new InjectedModelFailure("every run fails");
         Assert.Throws<InjectedModelFailure>(() => Ml.Data.CreateEnumerable<Scoring.EmbeddingRow>(transformer.Transform(data), reuseRowObject: false).ToList());
         using var after = new MemoryStream();
         Ml.Model.SaveWithActivations(transformer, data.Schema, after);
