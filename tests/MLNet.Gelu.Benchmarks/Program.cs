@@ -10,7 +10,7 @@ using MLNet.Gelu.Benchmarks.Training;
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --time-to-accuracy   MNIST: MLP vs SDCA vs L-BFGS to their best accuracy
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --serving            1, 8, 64, 256 callers: BertEmbeddingGenerator vs Embed per call vs the HTTP service vs pooled
 //                                                                                      PredictionEngines over one ScoreBert model vs offline
-//                                                                                      (--callers 1,64 --texts 200 --repetitions 1 for a short run;
+//                                                                                      (--callers 1,64 --texts 200 --repetitions 1 --modes cf for a short run;
 //                                                                                       --plot docs/serving-latency.png writes the latency-vs-load plot)
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --tiny --filter '*Bert*'   a smoke run: 32 sentences, 512 MNIST rows
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --filter '*'         everything

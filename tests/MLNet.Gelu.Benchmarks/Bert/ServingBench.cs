@@ -57,6 +57,13 @@ internal static class ServingBench
             count = int.Parse(args[at + 1], CultureInfo.InvariantCulture);
         }
 
+        string modes = "abcef";
+        at = Array.IndexOf(args, "--modes");
+        if (at >= 0 && at + 1 < args.Length)
+        {
+            modes = args[at + 1];
+        }
+
         string? plotPath = null;
         at = Array.IndexOf(args, "--plot");
         if (at >= 0 && at + 1 < args.Length)
@@ -112,12 +119,31 @@ internal static class ServingBench
                 var baseline = (Wall: count / seconds, Cpu: count / cpuSeconds);
                 offline.Add(baseline.Wall);
                 offlineCpu.Add(baseline.Cpu);
-                Add(rows, "(a) BertEmbeddingGenerator", GeneratorPass(generator, texts, callers), baseline, generator);
-                Add(rows, "(b) generator, MaxQueueDelay 2 ms", GeneratorPass(delayed, texts, callers), baseline, delayed);
-                Add(rows, "(c) BertEmbedder.Embed per call", EmbedderPass(embedder, texts, callers), baseline, null);
-                Add(rows, "(e) HTTP service, loopback", HttpPass(service, texts, callers), baseline, served);
-                Add(rows, "(f) pooled PredictionEngines, one ScoreBert model", EnginePass(engines, texts, callers), baseline, null);
-                CountCombined(rows["(f) pooled PredictionEngines, one ScoreBert model"], scoring.Combiner);
+                if (modes.Contains('a'))
+                {
+                    Add(rows, "(a) BertEmbeddingGenerator", GeneratorPass(generator, texts, callers), baseline, generator);
+                }
+
+                if (modes.Contains('b'))
+                {
+                    Add(rows, "(b) generator, MaxQueueDelay 2 ms", GeneratorPass(delayed, texts, callers), baseline, delayed);
+                }
+
+                if (modes.Contains('c'))
+                {
+                    Add(rows, "(c) BertEmbedder.Embed per call", EmbedderPass(embedder, texts, callers), baseline, null);
+                }
+
+                if (modes.Contains('e'))
+                {
+                    Add(rows, "(e) HTTP service, loopback", HttpPass(service, texts, callers), baseline, served);
+                }
+
+                if (modes.Contains('f'))
+                {
+                    Add(rows, "(f) pooled PredictionEngines, one ScoreBert model", EnginePass(engines, texts, callers), baseline, null);
+                    CountCombined(rows["(f) pooled PredictionEngines, one ScoreBert model"], scoring.Combiner);
+                }
             }
 
             foreach (var (mode, measured) in rows)
