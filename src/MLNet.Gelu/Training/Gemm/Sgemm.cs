@@ -20,6 +20,12 @@ internal static partial class Sgemm
     /// <summary>Rows of a micro-tile (and of a packed A panel).</summary>
     internal const int MR = 6;
 
+    /// <summary>
+    /// Products with at most this many columns (and more rows than columns) run as Cᵀ = op(B)ᵀ·op(A)ᵀ, so that the
+    /// micro-kernels' vector lanes run along C's rows instead of mostly padding a panel of few columns.
+    /// </summary>
+    internal const int NarrowColumns = 16;
+
     /// <summary>Below this many multiply-adds a product runs on the calling thread only.</summary>
     private const long ParallelThreshold = 1L << 20;
 
@@ -79,6 +85,20 @@ internal static partial class Sgemm
                 A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc, M = m, N = n, K = k,
                 TransposeA = transposeA, TransposeB = transposeB, Accumulate = accumulate, Kernel = kernel, NR = nr,
             };
+            if (n <= NarrowColumns && m > n)
+            {
+                // Cᵀ (n × m) = op(B)ᵀ·op(A)ᵀ: the same products in the same order, written to C transposed.
+                job.A = pb;
+                job.B = pa;
+                job.Lda = ldb;
+                job.Ldb = lda;
+                job.M = n;
+                job.N = m;
+                job.TransposeA = !transposeB;
+                job.TransposeB = !transposeA;
+                job.TransposeC = true;
+            }
+
             long work = (long)m * n * k;
             int workers = work < ParallelThreshold ? 1 : threads;
             job.Plan(workers);
