@@ -51,6 +51,16 @@ public class SgemmNarrowTests
         }
     }
 
+    [Fact]
+    public void The_output_layer_of_the_MNIST_network_takes_the_transposed_path_and_the_wide_layers_do_not()
+    {
+        int nr = Sgemm.PanelWidth(Sgemm.Resolve(SgemmKernel.Auto));
+        Assert.True(Sgemm.IsNarrow(128, 10, nr));
+        Assert.False(Sgemm.IsNarrow(128, 256, nr));
+        Assert.False(Sgemm.IsNarrow(10, 256, nr));
+        Assert.False(Sgemm.IsNarrow(8, 10, nr));
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void Accumulate_adds_the_block_sums_in_order(int m, int n, int k)
@@ -65,14 +75,28 @@ public class SgemmNarrowTests
         Assert.Equal(expected, c);
     }
 
-    [Theory]
-    [InlineData(128)]
-    [InlineData(256)]
-    [InlineData(512)]
-    public void Every_kernel_gives_the_same_bits_with_padded_leading_dimensions(int width)
+    public static TheoryData<int, int> KernelsAndWidths()
     {
-        const int m = 45, n = 9, k = 131, lda = k + 3, ldb = k + 5, ldc = n + 2;
-        var rng = new Random(width);
+        var data = new TheoryData<int, int>();
+        foreach (int width in new[] { 128, 256, 512 })
+        {
+            int half = Sgemm.PanelWidth((SgemmKernel)width) / 2;
+            foreach (int n in new[] { 1, half - 1, half, half + 1, 17 })
+            {
+                data.Add(width, n);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelsAndWidths))]
+    public void Every_kernel_gives_the_same_bits_with_padded_leading_dimensions_on_both_sides_of_its_threshold(int width, int n)
+    {
+        const int m = 45, k = 131, lda = k + 3, ldb = k + 5;
+        int ldc = n + 2;
+        var rng = new Random(width + n);
         float[] a = SgemmTests.Random(rng, m * lda);
         float[] bt = SgemmTests.Random(rng, n * ldb);
         float[] c = Enumerable.Repeat(-7f, m * ldc).ToArray();
