@@ -12,6 +12,8 @@ using MLNet.Gelu.Benchmarks.Training;
 //                                                                                      PredictionEngines over one ScoreBert model vs offline
 //                                                                                      (--callers 1,64 --texts 200 --repetitions 1 --modes cf for a short run;
 //                                                                                       --plot docs/serving-latency.png writes the latency-vs-load plot)
+// dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --interleaved gelu   exact GELU vs ORT (64K, 4M), alternating rounds, best of each
+// dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --interleaved gemm   the MNIST step's eight products vs ORT, likewise (--rounds N)
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --tiny --filter '*Bert*'   a smoke run: 32 sentences, 512 MNIST rows
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --filter '*'         everything
 // Any other BenchmarkDotNet argument works (--filter, --list flat, ...); see docs/benchmarks.md.
@@ -28,6 +30,11 @@ if (args.Contains("--bert-stats"))
 if (args.Contains("--serving"))
 {
     return ServingBench.Run(args);
+}
+
+if (args.Contains("--interleaved"))
+{
+    return Interleaved.Run(args);
 }
 
 if (args.Contains("--time-to-accuracy"))

@@ -6,7 +6,8 @@ namespace MLNet.Gelu;
 
 /// <summary>
 /// The two factors of the standard normal upper tail Q(a) = ½·erfc(a/√2) = e^(−a²/2)·t·P(t), t = 1/(1 + 0.4·a),
-/// for 0 ≤ a ≤ 15, each with relative accuracy (no 1 − erf cancellation), shared by GELU and its derivative.
+/// for 0 ≤ a ≤ 15, each with relative accuracy (no 1 − erf cancellation), shared by GELU and its derivative. With
+/// AVX-512, GELU takes only the Gaussian factor from here and t·P(t) from <see cref="NormalTailTable"/>'s lookups instead.
 /// </summary>
 /// <remarks>
 /// P is a degree-9 polynomial fitted (Lawson iteration to the relative minimax, 30 digits) to Q(a)·e^(a²/2)/t for a in [0, 13.6] (relative
@@ -67,6 +68,13 @@ internal static class NormalTail
         float t = 1f / d;
         float p = Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(Fma(P9, t, P8), t, P7), t, P6), t, P5), t, P4), t, P3), t, P2), t, P1), t, P0);
         ratio = m * (t * p);
+        Gaussian(a, out core, out u, out scale64);
+    }
+
+    /// <summary>e^(−a²/2)·2^64 = (1 + u·core)·scale64 (u = 2r, core = ½·ExpCore(r)), the exponent carried as hi + lo.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Gaussian(float a, out float core, out float u, out float scale64)
+    {
         float hi = a * a;
         float lo = Fma(a, a, -hi);
         float rounded = Fma(hi, MinusHalfLog2E, RoundToScale64);
@@ -100,6 +108,13 @@ internal static class NormalTail
             Vector128.Create(P5)), t, Vector128.Create(P4)), t, Vector128.Create(P3)), t,
             Vector128.Create(P2)), t, Vector128.Create(P1)), t, Vector128.Create(P0));
         ratio = m * (t * p);
+        Gaussian(a, roundToScale, out core, out u, out scale);
+    }
+
+    /// <summary>e^(−a²/2) = (1 + u·core)·scale, as the scalar form, with the scale <paramref name="roundToScale"/> makes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Gaussian(Vector128<float> a, float roundToScale, out Vector128<float> core, out Vector128<float> u, out Vector128<float> scale)
+    {
         var hi = a * a;
         var lo = Fma(a, a, -hi);
         var roundTo = Vector128.Create(roundToScale);
@@ -141,6 +156,13 @@ internal static class NormalTail
             Vector256.Create(P5)), t, Vector256.Create(P4)), t, Vector256.Create(P3)), t,
             Vector256.Create(P2)), t, Vector256.Create(P1)), t, Vector256.Create(P0));
         ratio = m * (t * p);
+        Gaussian(a, roundToScale, out core, out u, out scale);
+    }
+
+    /// <summary>e^(−a²/2) = (1 + u·core)·scale, as the scalar form, with the scale <paramref name="roundToScale"/> makes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Gaussian(Vector256<float> a, float roundToScale, out Vector256<float> core, out Vector256<float> u, out Vector256<float> scale)
+    {
         var hi = a * a;
         var lo = Fma(a, a, -hi);
         var roundTo = Vector256.Create(roundToScale);
@@ -182,6 +204,13 @@ internal static class NormalTail
             Vector512.Create(P5)), t, Vector512.Create(P4)), t, Vector512.Create(P3)), t,
             Vector512.Create(P2)), t, Vector512.Create(P1)), t, Vector512.Create(P0));
         ratio = m * (t * p);
+        Gaussian(a, roundToScale, out core, out u, out scale);
+    }
+
+    /// <summary>e^(−a²/2) = (1 + u·core)·scale, as the scalar form, with the scale <paramref name="roundToScale"/> makes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Gaussian(Vector512<float> a, float roundToScale, out Vector512<float> core, out Vector512<float> u, out Vector512<float> scale)
+    {
         var hi = a * a;
         var lo = Fma(a, a, -hi);
         var roundTo = Vector512.Create(roundToScale);

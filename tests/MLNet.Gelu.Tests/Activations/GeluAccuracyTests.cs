@@ -5,6 +5,8 @@ namespace MLNet.Gelu.Tests.Activations;
 /// <summary>Exact GELU against erfc in double on a dense grid over [−15, 15], on every kernel width.</summary>
 public class GeluAccuracyTests
 {
+    private delegate void SpanAction(ReadOnlySpan<float> x, Span<float> y);
+
     private const double MaxRelativeError = 4e-7;
     private const double SmallestNormal = 1.2e-38;
     private const double SubnormalUlp = 1.401298464324817e-45;
@@ -18,7 +20,21 @@ public class GeluAccuracyTests
         var (x, expected) = Grid.Value;
         var y = new float[x.Length];
         ActivationKernels.Apply(Activation.Gelu, x, y, (KernelPath)path);
+        AssertWithinBound(x, expected, y, $"{(KernelPath)path}");
+    }
 
+    [Theory]
+    [MemberData(nameof(KernelPathData.Paths), MemberType = typeof(KernelPathData))]
+    public void The_division_formulation_for_machines_without_AVX512_keeps_the_same_bound(int path)
+    {
+        var (x, expected) = Grid.Value;
+        var y = new float[x.Length];
+        ActivationDriver.Apply<GeluDivisionOperator>(x, y, (KernelPath)path);
+        AssertWithinBound(x, expected, y, $"the division formulation on {(KernelPath)path}");
+    }
+
+    private static void AssertWithinBound(float[] x, double[] expected, float[] y, string label)
+    {
         double worst = 0;
         float worstAt = 0;
         for (int i = 0; i < x.Length; i++)
@@ -28,7 +44,7 @@ public class GeluAccuracyTests
                 // Subnormal results: the relative bound plus the rounding to the subnormal grid.
                 Assert.True(
                     Math.Abs(y[i] - expected[i]) <= (MaxRelativeError * Math.Abs(expected[i])) + SubnormalUlp,
-                    $"GELU({x[i]:R}) = {y[i]:R}, expected {expected[i]:R} (subnormal).");
+                    $"GELU({x[i]:R}) = {y[i]:R}, expected {expected[i]:R} (subnormal, {label}).");
                 continue;
             }
 
@@ -40,7 +56,7 @@ public class GeluAccuracyTests
             }
         }
 
-        Assert.True(worst <= MaxRelativeError, $"Max relative error {worst:E3} at x = {worstAt:R} on {(KernelPath)path}.");
+        Assert.True(worst <= MaxRelativeError, $"Max relative error {worst:E3} at x = {worstAt:R} on {label}.");
     }
 
     [Fact]
@@ -62,10 +78,21 @@ public class GeluAccuracyTests
     [Fact]
     public void Every_float_in_the_region_of_the_worst_errors_is_within_4e7()
     {
-        // Every float in [−0.25, −2^-7]: the kernel's largest errors (3.9e-7, from t = 1/(1 + 0.4·|x|) used as
-        // rounded) lie here, and a strided grid can step over a single float that breaks the bound.
-        const uint first = 0xBC000000u; // −2^-7
-        const uint last = 0xBE800000u;  // −0.25
+        // Every float in [−12.75, −12.25]: the lookup formulation's largest errors (2.3e-7 at −12.49; every float in
+        // [−13.5, −2^-20] and [2^-20, 15] was checked once) lie here, and a strided grid can step over a single float.
+        AssertEveryFloatWithinBound(0xC1440000u, 0xC14C0000u, (x, y) => MLNet.Gelu.Activations.Apply(Activation.Gelu, x, y));
+    }
+
+    [Fact]
+    public void Every_float_in_the_region_of_the_division_formulations_worst_errors_is_within_4e7()
+    {
+        // Every float in [−0.25, −2^-7]: the division formulation's largest errors (3.9e-7, from t = 1/(1 + 0.4·|x|) used
+        // as rounded) lie here.
+        AssertEveryFloatWithinBound(0xBC000000u, 0xBE800000u, (x, y) => ActivationDriver.Apply<GeluDivisionOperator>(x, y));
+    }
+
+    private static void AssertEveryFloatWithinBound(uint first, uint last, SpanAction apply)
+    {
         const int chunk = 1 << 20;
         var x = new float[chunk];
         var y = new float[chunk];
@@ -79,7 +106,7 @@ public class GeluAccuracyTests
                 x[i] = BitConverter.UInt32BitsToSingle(start + (uint)i);
             }
 
-            MLNet.Gelu.Activations.Apply(Activation.Gelu, x.AsSpan(0, n), y.AsSpan(0, n));
+            apply(x.AsSpan(0, n), y.AsSpan(0, n));
             for (int i = 0; i < n; i++)
             {
                 double expected = DoubleReference.Value(Activation.Gelu, x[i]);

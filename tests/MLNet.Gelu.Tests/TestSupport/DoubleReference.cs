@@ -60,6 +60,9 @@ internal static class DoubleReference
 
     internal static double Sigmoid(double z) => 1 / (1 + Math.Exp(-z));
 
+    /// <summary>The standard normal upper tail Q(a) = ½·erfc(a/√2).</summary>
+    internal static double UpperTail(double a) => 0.5 * Erfc(a * InvSqrt2);
+
     private static Func<double, double> LoadErfc()
     {
         string library = OperatingSystem.IsWindows() ? "ucrtbase.dll" : OperatingSystem.IsMacOS() ? "libSystem.dylib" : "libm.so.6";

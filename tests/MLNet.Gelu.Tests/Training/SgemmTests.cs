@@ -127,7 +127,7 @@ public class SgemmTests
         return x;
     }
 
-    private static float[] Transpose(float[] x, int rows, int cols)
+    internal static float[] Transpose(float[] x, int rows, int cols)
     {
         var t = new float[x.Length];
         for (int i = 0; i < rows; i++)

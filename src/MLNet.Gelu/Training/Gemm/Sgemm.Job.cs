@@ -23,6 +23,9 @@ internal static partial class Sgemm
         public bool TransposeA;
         public bool TransposeB;
         public bool Accumulate;
+
+        /// <summary>C holds the transpose of the product computed: tile element (i, j) goes to C[j·Ldc + i].</summary>
+        public bool TransposeC;
         public SgemmKernel Kernel;
         public int NR;
         public int TileRows;
@@ -83,18 +86,20 @@ internal static partial class Sgemm
                         for (int ip = 0; ip < rows; ip += MR)
                         {
                             float* aPanel = packA + ((long)ip * kc);
-                            float* cTile = C + ((long)(i0 + ip) * Ldc) + j0 + jp;
+                            float* cTile = TransposeC
+                                ? C + ((long)(j0 + jp) * Ldc) + i0 + ip
+                                : C + ((long)(i0 + ip) * Ldc) + j0 + jp;
                             int panelRows = Math.Min(MR, rows - ip);
                             switch (Kernel)
                             {
                                 case SgemmKernel.Vector512:
-                                    MicroKernel512(kc, aPanel, bPanel, cTile, Ldc, panelRows, panelCols, add, edge);
+                                    MicroKernel512(kc, aPanel, bPanel, cTile, Ldc, panelRows, panelCols, add, TransposeC, edge);
                                     break;
                                 case SgemmKernel.Vector256:
-                                    MicroKernel256(kc, aPanel, bPanel, cTile, Ldc, panelRows, panelCols, add, edge);
+                                    MicroKernel256(kc, aPanel, bPanel, cTile, Ldc, panelRows, panelCols, add, TransposeC, edge);
                                     break;
                                 default:
-                                    MicroKernel128(kc, aPanel, bPanel, cTile, Ldc, panelRows, panelCols, add, edge);
+                                    MicroKernel128(kc, aPanel, bPanel, cTile, Ldc, panelRows, panelCols, add, TransposeC, edge);
                                     break;
                             }
                         }

@@ -6,9 +6,9 @@ internal static partial class Sgemm
 {
     /// <summary>
     /// C[rows×cols] (+)= A panel (kc × 6, packed) · B panel (kc × 8, packed), as 6 × 2 accumulators of Vector128, one FMA chain per element.
-    /// Partial tiles go through <paramref name="edge"/> so every element sees the same arithmetic.
+    /// Partial tiles, and every tile of a transposed C, go through <paramref name="edge"/> so every element sees the same arithmetic.
     /// </summary>
-    private static unsafe void MicroKernel128(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool add, float* edge)
+    private static unsafe void MicroKernel128(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool add, bool transposeC, float* edge)
     {
         Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector128<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -38,7 +38,7 @@ internal static partial class Sgemm
             b += 8;
         }
 
-        bool full = rows == MR && cols == 8;
+        bool full = rows == MR && cols == 8 && !transposeC;
         float* t = full ? c : edge;
         int ld = full ? ldc : 8;
         if (full && add)
@@ -60,7 +60,7 @@ internal static partial class Sgemm
         Store128(c50, c51, t + (5 * ld));
         if (!full)
         {
-            CopyEdge(edge, 8, c, ldc, rows, cols, add);
+            CopyEdge(edge, 8, c, ldc, rows, cols, add, transposeC);
         }
     }
 
@@ -72,9 +72,9 @@ internal static partial class Sgemm
 
     /// <summary>
     /// C[rows×cols] (+)= A panel (kc × 6, packed) · B panel (kc × 16, packed), as 6 × 2 accumulators of Vector256, one FMA chain per element.
-    /// Partial tiles go through <paramref name="edge"/> so every element sees the same arithmetic.
+    /// Partial tiles, and every tile of a transposed C, go through <paramref name="edge"/> so every element sees the same arithmetic.
     /// </summary>
-    private static unsafe void MicroKernel256(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool add, float* edge)
+    private static unsafe void MicroKernel256(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool add, bool transposeC, float* edge)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -104,7 +104,7 @@ internal static partial class Sgemm
             b += 16;
         }
 
-        bool full = rows == MR && cols == 16;
+        bool full = rows == MR && cols == 16 && !transposeC;
         float* t = full ? c : edge;
         int ld = full ? ldc : 16;
         if (full && add)
@@ -126,7 +126,7 @@ internal static partial class Sgemm
         Store256(c50, c51, t + (5 * ld));
         if (!full)
         {
-            CopyEdge(edge, 16, c, ldc, rows, cols, add);
+            CopyEdge(edge, 16, c, ldc, rows, cols, add, transposeC);
         }
     }
 
@@ -138,9 +138,9 @@ internal static partial class Sgemm
 
     /// <summary>
     /// C[rows×cols] (+)= A panel (kc × 6, packed) · B panel (kc × 32, packed), as 6 × 2 accumulators of Vector512, one FMA chain per element.
-    /// Partial tiles go through <paramref name="edge"/> so every element sees the same arithmetic.
+    /// Partial tiles, and every tile of a transposed C, go through <paramref name="edge"/> so every element sees the same arithmetic.
     /// </summary>
-    private static unsafe void MicroKernel512(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool add, float* edge)
+    private static unsafe void MicroKernel512(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool add, bool transposeC, float* edge)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -170,7 +170,7 @@ internal static partial class Sgemm
             b += 32;
         }
 
-        bool full = rows == MR && cols == 32;
+        bool full = rows == MR && cols == 32 && !transposeC;
         float* t = full ? c : edge;
         int ld = full ? ldc : 32;
         if (full && add)
@@ -192,7 +192,7 @@ internal static partial class Sgemm
         Store512(c50, c51, t + (5 * ld));
         if (!full)
         {
-            CopyEdge(edge, 32, c, ldc, rows, cols, add);
+            CopyEdge(edge, 32, c, ldc, rows, cols, add, transposeC);
         }
     }
 
@@ -202,9 +202,25 @@ internal static partial class Sgemm
         hi.Store(destination + 16);
     }
 
-    /// <summary>Writes (or adds) the valid rows × cols corner of an edge tile into C.</summary>
-    private static unsafe void CopyEdge(float* edge, int edgeWidth, float* c, int ldc, int rows, int cols, bool add)
+    /// <summary>Writes (or adds) the valid rows × cols corner of an edge tile into C, or into Cᵀ when <paramref name="transposeC"/>.</summary>
+    private static unsafe void CopyEdge(float* edge, int edgeWidth, float* c, int ldc, int rows, int cols, bool add, bool transposeC)
     {
+        if (transposeC)
+        {
+            // Tile column j is row j of C: its rows × 1 strip of the edge tile lands contiguously.
+            for (int j = 0; j < cols; j++)
+            {
+                float* dst = c + ((long)j * ldc);
+                for (int r = 0; r < rows; r++)
+                {
+                    float v = edge[(r * edgeWidth) + j];
+                    dst[r] = add ? dst[r] + v : v;
+                }
+            }
+
+            return;
+        }
+
         for (int r = 0; r < rows; r++)
         {
             float* src = edge + (r * edgeWidth);

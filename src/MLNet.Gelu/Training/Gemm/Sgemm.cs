@@ -79,6 +79,20 @@ internal static partial class Sgemm
                 A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc, M = m, N = n, K = k,
                 TransposeA = transposeA, TransposeB = transposeB, Accumulate = accumulate, Kernel = kernel, NR = nr,
             };
+            if (IsNarrow(m, n, nr))
+            {
+                // Cᵀ (n × m) = op(B)ᵀ·op(A)ᵀ: the same products in the same order, written to C transposed.
+                job.A = pb;
+                job.B = pa;
+                job.Lda = ldb;
+                job.Ldb = lda;
+                job.M = n;
+                job.N = m;
+                job.TransposeA = !transposeB;
+                job.TransposeB = !transposeA;
+                job.TransposeC = true;
+            }
+
             long work = (long)m * n * k;
             int workers = work < ParallelThreshold ? 1 : threads;
             job.Plan(workers);
@@ -109,7 +123,15 @@ internal static partial class Sgemm
         _ => throw new ArgumentOutOfRangeException(nameof(kernel), kernel, "Unknown SGEMM kernel."),
     };
 
-    private static int PanelWidth(SgemmKernel kernel) => kernel switch
+    /// <summary>
+    /// Whether C's columns would fill at most half a panel of <paramref name="nr"/> (16 for the 512-bit kernel) while it
+    /// has more rows than columns: such products run as Cᵀ = op(B)ᵀ·op(A)ᵀ, so that the micro-kernels' vector lanes
+    /// run along C's rows instead of mostly padding a panel of few columns.
+    /// </summary>
+    internal static bool IsNarrow(int m, int n, int nr) => n <= nr / 2 && m > n;
+
+    /// <summary>Columns of a packed B panel (and of a micro-tile) for <paramref name="kernel"/>.</summary>
+    internal static int PanelWidth(SgemmKernel kernel) => kernel switch
     {
         SgemmKernel.Vector512 => 32,
         SgemmKernel.Vector256 => 16,
