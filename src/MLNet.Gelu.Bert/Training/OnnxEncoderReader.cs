@@ -17,7 +17,13 @@ namespace MLNet.Gelu.Bert.Training;
 /// </summary>
 internal static class OnnxEncoderReader
 {
-    public static EncoderWeights Read(byte[] onnx, int classes, EncoderPooling pooling, float hiddenDropout, float attentionDropout)
+    /// <param name="onnx">The model bytes.</param>
+    /// <param name="classes">Logits of the classifier head (left at zero).</param>
+    /// <param name="pooling">The pooling the classifier uses.</param>
+    /// <param name="hiddenDropout">Dropout on embeddings, block outputs and the pooled vector while training.</param>
+    /// <param name="attentionDropout">Dropout on attention probabilities while training.</param>
+    /// <param name="activation">An activation to put in place of the model's (swapped before fine-tuning); null keeps the model's.</param>
+    public static EncoderWeights Read(byte[] onnx, int classes, EncoderPooling pooling, float hiddenDropout, float attentionDropout, Activation? activation = null)
     {
         var model = OnnxModels.Parse(onnx, nameof(onnx));
         var index = new GraphIndex(model.Graph);
@@ -45,7 +51,7 @@ internal static class OnnxEncoderReader
 
         var configuration = new EncoderConfiguration(
             word.Rows, position.Rows, type.Rows, hidden, layers, hidden / headSize, Require(tensors, "encoder.layer.0.intermediate.dense.bias").Columns,
-            ActivationOf(model), EncoderNormPlacement.PostLayerNorm, pooling, classes, LayerNormEpsilon(index), hiddenDropout, attentionDropout);
+            activation ?? ActivationOf(model), EncoderNormPlacement.PostLayerNorm, pooling, classes, LayerNormEpsilon(index), hiddenDropout, attentionDropout);
         var weights = new EncoderWeights(configuration);
         foreach (var tensor in weights.All.Where(t => !t.Name.StartsWith("classifier.", StringComparison.Ordinal)))
         {

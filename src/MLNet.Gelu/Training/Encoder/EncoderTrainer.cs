@@ -26,7 +26,12 @@ internal sealed class EncoderTrainer
     }
 
     /// <summary>Trains for the configured epochs; returns the mean training loss of each epoch.</summary>
-    public List<double> Train(IReadOnlyList<EncoderExample> examples, IProgress<(int Epoch, long Step, double Loss)>? progress = null, CancellationToken cancellation = default)
+    /// <param name="examples">The training sequences.</param>
+    /// <param name="step">Called after every step with the epoch (from 0), the steps done, all steps, the batch's mean loss and the rate used.</param>
+    /// <param name="epochEnd">Called after every epoch with the epoch (from 0) and its mean loss.</param>
+    /// <param name="cancellation">Checked before every step.</param>
+    public List<double> Train(
+        IReadOnlyList<EncoderExample> examples, Action<EncoderStep>? step = null, Action<int, double>? epochEnd = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(examples);
         if (examples.Count == 0)
@@ -53,7 +58,7 @@ internal sealed class EncoderTrainer
         long totalSteps = stepsPerEpoch * _options.Epochs;
         long warmup = (long)Math.Round(totalSteps * _options.WarmupFraction);
         var losses = new List<double>();
-        long step = 0;
+        long done = 0;
         for (int epoch = 0; epoch < _options.Epochs; epoch++)
         {
             double epochLoss = 0;
@@ -69,12 +74,20 @@ internal sealed class EncoderTrainer
                     GradientClipping.ClipGlobalNorm(gradients, _options.MaxGradientNorm);
                 }
 
-                adam.Step(LearningRates.WithWarmup(LearningRateSchedule.Linear, _options.LearningRate, step, totalSteps, warmup));
-                step++;
-                progress?.Report((epoch, step, loss / batch.Count));
+                double rate = LearningRates.WithWarmup(LearningRateSchedule.Linear, _options.LearningRate, done, totalSteps, warmup);
+                adam.Step(rate);
+                done++;
+                step?.Invoke(new EncoderStep(epoch, done, totalSteps, loss / batch.Count, rate));
             }
 
-            losses.Add(epochLoss / examples.Count);
+            epochLoss /= examples.Count;
+            if (!double.IsFinite(epochLoss))
+            {
+                throw new InvalidOperationException($"Training diverged in epoch {epoch + 1}: the loss is {epochLoss}. Lower the learning rate (now {_options.LearningRate}).");
+            }
+
+            losses.Add(epochLoss);
+            epochEnd?.Invoke(epoch, epochLoss);
         }
 
         return losses;
