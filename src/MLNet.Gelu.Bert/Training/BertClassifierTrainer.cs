@@ -81,7 +81,7 @@ public sealed class BertClassifierTrainer : IEstimator<BertClassifierTransformer
             o.CancellationToken);
 
         var predictionHead = _binary ? PredictionHeads.Binary(_env) : PredictionHeads.Multiclass(_env, classes, label);
-        return new BertClassifierTransformer(weights, tokenizer, o.TextColumnName, o.SecondTextColumnName, predictionHead, o.ResolvedThreads);
+        return new BertClassifierTransformer(weights, tokenizer, model.Settings.LowerCase, o.TextColumnName, o.SecondTextColumnName, predictionHead, o.ResolvedThreads);
     }
 
     /// <summary>The columns training adds, as ML.NET's own classification trainers add them.</summary>

@@ -1,7 +1,10 @@
+using System.IO.Compression;
+using System.Text.Json.Nodes;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Gelu.Bert.Training;
 using MLNet.Gelu.Encoder;
+using MLNet.Gelu.Persistence;
 
 namespace MLNet.Gelu.Bert;
 
@@ -12,23 +15,32 @@ namespace MLNet.Gelu.Bert;
 /// <c>CrossValidate</c> and <c>CreatePredictionEngine</c> work as with any trainer.
 /// </summary>
 /// <remarks>
-/// Each row is tokenized and run through the encoder on its own (no dropout); a cursor or prediction engine holds its own
-/// buffers, so the transformer may be shared between threads (one cursor or engine per thread).
+/// <para>Each row is tokenized and run through the encoder on its own (no dropout); a cursor or prediction engine holds its own
+/// buffers, so the transformer may be shared between threads (one cursor or engine per thread).</para>
+/// <para>Saving: <see cref="GeluModelOperations.SaveWithActivations(ModelOperationsCatalog, ITransformer, DataViewSchema?, string)"/>
+/// stores the fine-tuned parameters, the vocabulary and the settings in the model zip, and
+/// <see cref="GeluModelOperations.LoadWithActivations(ModelOperationsCatalog, string, out DataViewSchema)"/> returns a
+/// classifier with identical outputs. Plain <c>mlContext.Model.Load</c> of such a file fails with a message naming
+/// <c>LoadWithActivations</c>.</para>
 /// </remarks>
-public sealed class BertClassifierTransformer : ITransformer
+public sealed class BertClassifierTransformer : IArchivedTransformer
 {
     private readonly EncoderWeights _weights;
     private readonly BertTextTokenizer _tokenizer;
     private readonly ITransformer _head;
     private readonly DataViewSchema.DetachedColumn[] _outputs;
     private readonly int _threads;
+    private readonly Lazy<ITransformer> _surrogate;
 
-    internal BertClassifierTransformer(EncoderWeights weights, BertTextTokenizer tokenizer, string textColumnName, string? secondTextColumnName, ITransformer head, int threads)
+    internal BertClassifierTransformer(
+        EncoderWeights weights, BertTextTokenizer tokenizer, bool lowerCase, string textColumnName, string? secondTextColumnName, ITransformer head, int threads)
     {
         _weights = weights;
         _tokenizer = tokenizer;
         _head = head;
         _threads = threads;
+        LowerCase = lowerCase;
+        _surrogate = new(() => BertClassifierSurrogate.Create(textColumnName, secondTextColumnName, weights.Configuration.Classes, head));
         TextColumnName = textColumnName;
         SecondTextColumnName = secondTextColumnName;
         _outputs = PredictionHeads.OutputColumns(head, weights.Configuration.Classes);
@@ -47,6 +59,14 @@ public sealed class BertClassifierTransformer : ITransformer
     public bool IsRowToRowMapper => true;
 
     internal EncoderWeights Weights => _weights;
+
+    internal BertTextTokenizer Tokenizer => _tokenizer;
+
+    internal bool LowerCase { get; }
+
+    internal int Threads => _threads;
+
+    string IArchivedTransformer.Kind => BertClassifierArchive.Kind;
 
     /// <summary>The schema of <see cref="Transform"/>'s output for <paramref name="inputSchema"/>.</summary>
     /// <param name="inputSchema">A schema holding the text column(s).</param>
@@ -68,11 +88,9 @@ public sealed class BertClassifierTransformer : ITransformer
         return Bind(input.Schema).Transform(input);
     }
 
-    /// <summary>Not supported yet: a fine-tuned classifier cannot be saved in this version.</summary>
-    /// <param name="ctx">The save context.</param>
-    /// <exception cref="NotSupportedException">Always.</exception>
-    void ICanSaveModel.Save(ModelSaveContext ctx) =>
-        throw new NotSupportedException("Saving a fine-tuned BERT classifier is not supported in this version of MLNet.Gelu.Bert; keep the trained transformer in memory.");
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)_surrogate.Value).Save(ctx);
+
+    JsonObject IArchivedTransformer.Archive(ZipArchive archive, string folder) => BertClassifierArchive.Write(this, archive, folder);
 
     private ClassifierScoreMapper Bind(DataViewSchema inputSchema)
     {

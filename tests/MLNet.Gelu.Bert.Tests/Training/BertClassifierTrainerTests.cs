@@ -80,7 +80,7 @@ public class BertClassifierTrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Multiclass_classifier_maps_back_to_label_values_and_scores_like_its_prediction_engine()
+    public void Multiclass_classifier_maps_back_to_label_values_scores_like_its_prediction_engine_and_saves_and_loads()
     {
         var ml = new MLContext(seed: 2);
         string[] labels = ["sport", "food", "weather"];
@@ -115,6 +115,22 @@ public class BertClassifierTrainerTests(ITestOutputHelper output)
             Assert.Equal(all[i].Score, single.Score, new FloatTolerance(1e-5f));
             Assert.Equal(1, single.Score.Sum(), 1e-4);
         }
+
+        using var stream = new MemoryStream();
+        ml.Model.SaveWithActivations(model, data.Schema, stream);
+        stream.Position = 0;
+        var restored = ml.Model.LoadWithActivations(stream, out _);
+        Assert.Contains(((TransformerChain<ITransformer>)restored).AsEnumerable(), t => t is BertClassifierTransformer);
+        var reloaded = ml.Data.CreateEnumerable<TopicPrediction>(restored.Transform(data), reuseRowObject: false).ToArray();
+        for (int i = 0; i < rows.Length; i++)
+        {
+            Assert.Equal(all[i].PredictedLabel, reloaded[i].PredictedLabel);
+            Assert.Equal(all[i].Score, reloaded[i].Score);
+        }
+
+        stream.Position = 0;
+        var plain = Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(stream, out _).Transform(data).Preview());
+        Assert.Contains("LoadWithActivations", plain.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 namespace MLNet.Gelu.Encoder;
 
 /// <summary>Every parameter of an encoder classifier, named after Hugging Face BERT, with a gradient array beside each.</summary>
-internal sealed class EncoderWeights
+internal sealed partial class EncoderWeights
 {
     /// <summary>Standard deviation of BERT's initial weights and embeddings (its <c>initializer_range</c>).</summary>
     public const double InitializerRange = 0.02;
