@@ -34,7 +34,7 @@ internal static class BertClassifierTexts
         using var cursor = data.GetRowCursor(columns);
         var getText = cursor.GetGetter<ReadOnlyMemory<char>>(text);
         var getPair = pair is { } second ? cursor.GetGetter<ReadOnlyMemory<char>>(second) : null;
-        Func<long, int> getLabel = LabelGetter(cursor, label);
+        Func<long, int> getLabel = MlpDataReader.LabelGetter(cursor, label, "training");
         var examples = new List<EncoderExample>();
         ReadOnlyMemory<char> a = default, b = default;
         while (cursor.MoveNext())
@@ -66,28 +66,5 @@ internal static class BertClassifierTexts
         int[] ids = Array.ConvertAll(encoding.InputIds, v => (int)v);
         int[]? types = pair is null ? null : Array.ConvertAll(encoding.TokenTypeIds, v => (int)v);
         return (ids, types);
-    }
-
-    private static Func<long, int> LabelGetter(DataViewRowCursor cursor, DataViewSchema.Column label)
-    {
-        if (label.Type is KeyDataViewType)
-        {
-            var get = cursor.GetGetter<uint>(label);
-            uint key = 0;
-            return row =>
-            {
-                get(ref key);
-                return key != 0 ? (int)(key - 1) : throw new ArgumentException(
-                    $"Row {row} of the training data has a missing label (key 0) in column '{label.Name}'; filter such rows out first.", "data");
-            };
-        }
-
-        var getBool = cursor.GetGetter<bool>(label);
-        bool value = false;
-        return _ =>
-        {
-            getBool(ref value);
-            return value ? 1 : 0;
-        };
     }
 }

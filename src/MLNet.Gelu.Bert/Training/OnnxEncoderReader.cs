@@ -2,6 +2,7 @@ using MLNet.Gelu.Bert.Graphs;
 using MLNet.Gelu.Bert.Graphs.Model;
 using MLNet.Gelu.Bert.Graphs.Quantization;
 using MLNet.Gelu.Encoder;
+using MLNet.Gelu.Gemm;
 using Onnx;
 
 namespace MLNet.Gelu.Bert.Training;
@@ -93,7 +94,7 @@ internal static class OnnxEncoderReader
                 if (bias.EndsWith(".bias", StringComparison.Ordinal) && named.ContainsKey(bias))
                 {
                     int rows = candidate.Site.InputChannels, columns = candidate.Site.OutputChannels;
-                    named[bias[..^"bias".Length] + "weight"] = new Matrix(columns, rows, Transpose(candidate.Weights, rows, columns));
+                    named[bias[..^"bias".Length] + "weight"] = new Matrix(columns, rows, MatrixTranspose.Of(candidate.Weights, rows, columns));
                 }
             }
         }
@@ -149,20 +150,6 @@ internal static class OnnxEncoderReader
 
     private static Matrix Require(Dictionary<string, Matrix> tensors, string name)
         => tensors.TryGetValue(name, out var m) ? m : throw new InvalidDataException($"The ONNX model has no tensor {name} (nor a MatMul weight whose output is added to a bias of that name).");
-
-    private static float[] Transpose(float[] values, int rows, int columns)
-    {
-        var t = new float[values.Length];
-        for (int r = 0; r < rows; r++)
-        {
-            for (int c = 0; c < columns; c++)
-            {
-                t[(c * rows) + r] = values[(r * columns) + c];
-            }
-        }
-
-        return t;
-    }
 
     private sealed record Matrix(int Rows, int Columns, float[] Values);
 }

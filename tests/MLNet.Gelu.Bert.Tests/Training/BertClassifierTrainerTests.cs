@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Gelu.Datasets;
+using MLNet.Gelu.Tests.TestSupport;
 using Xunit.Abstractions;
 
 namespace MLNet.Gelu.Bert.Tests.Training;
@@ -49,7 +50,7 @@ public class BertClassifierTrainerTests(ITestOutputHelper output)
     public void Binary_fine_tuning_of_MiniLM_on_UCI_sentences_beats_chance_by_far_and_reports_every_step()
     {
         var ml = new MLContext(seed: 1);
-        var log = TestLog(ml);
+        var log = LogLines.Of(ml);
         var sentences = UciSentiment.Load().Where((_, i) => i % 5 == 0).Select(s => new Row { Text = s.Text, Label = s.Positive }).ToArray();
         var train = ml.Data.LoadFromEnumerable(sentences.Take(400));
         var test = ml.Data.LoadFromEnumerable(sentences.Skip(400));
@@ -161,19 +162,6 @@ public class BertClassifierTrainerTests(ITestOutputHelper output)
         Assert.Equal("LearningRate", rate.ParamName);
         var pooling = Assert.Throws<ArgumentOutOfRangeException>(() => ml.BinaryClassification.Trainers.BertClassifier(new BertClassifierOptions { Pooling = BertPooling.Max }));
         Assert.Equal("Pooling", pooling.ParamName);
-    }
-
-    private static List<string> TestLog(MLContext ml)
-    {
-        var lines = new List<string>();
-        ml.Log += (_, e) =>
-        {
-            lock (lines)
-            {
-                lines.Add(e.Message);
-            }
-        };
-        return lines;
     }
 
     private sealed class BinaryPrediction
