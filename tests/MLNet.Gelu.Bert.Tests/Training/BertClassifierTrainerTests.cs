@@ -135,6 +135,43 @@ public class BertClassifierTrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Sentence_pairs_train_and_cross_validate()
+    {
+        var ml = new MLContext(seed: 4);
+        string[] sport = ["the team won the match", "a great goal in the final", "the runner broke the record", "she scored twice tonight"];
+        string[] food = ["the soup was too salty", "fresh bread and cheese", "we cooked pasta for dinner", "this cake tastes sweet"];
+        var pairs = new List<Pair>();
+        for (int i = 0; i < 4; i++)
+        {
+            pairs.Add(new Pair { First = sport[i], Second = sport[(i + 1) % 4], Label = true });
+            pairs.Add(new Pair { First = food[i], Second = food[(i + 1) % 4], Label = true });
+            pairs.Add(new Pair { First = sport[i], Second = food[i], Label = false });
+            pairs.Add(new Pair { First = food[i], Second = sport[(i + 2) % 4], Label = false });
+        }
+
+        var data = ml.Data.LoadFromEnumerable(pairs);
+        var trainer = ml.BinaryClassification.Trainers.BertClassifier(new BertClassifierOptions
+        {
+            TextColumnName = "First", SecondTextColumnName = "Second", Epochs = 2, BatchSize = 8, LearningRate = 1e-4, Seed = 5, Threads = 2,
+        });
+        var folds = ml.BinaryClassification.CrossValidateNonCalibrated(data, trainer, numberOfFolds: 2);
+        Assert.Equal(2, folds.Count);
+        Assert.All(folds, f => Assert.InRange(f.Metrics.Accuracy, 0, 1));
+
+        var model = trainer.Fit(data);
+        var engine = ml.Model.CreatePredictionEngine<Pair, BinaryPrediction>(model);
+        var scored = ml.Data.CreateEnumerable<BinaryPrediction>(model.Transform(data), reuseRowObject: false).ToArray();
+        for (int i = 0; i < pairs.Count; i++)
+        {
+            Assert.Equal(scored[i].Score, engine.Predict(pairs[i]).Score, 1e-5f);
+        }
+
+        // The second text is read as its own segment: swapping the two texts changes the score.
+        var swapped = engine.Predict(new Pair { First = pairs[0].Second, Second = pairs[0].First });
+        Assert.NotEqual(scored[0].Score, swapped.Score);
+    }
+
+    [Fact]
     public void Cancellation_stops_fine_tuning_between_steps()
     {
         var ml = new MLContext(seed: 1);
@@ -162,6 +199,15 @@ public class BertClassifierTrainerTests(ITestOutputHelper output)
         Assert.Equal("LearningRate", rate.ParamName);
         var pooling = Assert.Throws<ArgumentOutOfRangeException>(() => ml.BinaryClassification.Trainers.BertClassifier(new BertClassifierOptions { Pooling = BertPooling.Max }));
         Assert.Equal("Pooling", pooling.ParamName);
+    }
+
+    private sealed class Pair
+    {
+        public string First { get; set; } = string.Empty;
+
+        public string Second { get; set; } = string.Empty;
+
+        public bool Label { get; set; }
     }
 
     private sealed class BinaryPrediction
