@@ -5,7 +5,8 @@ namespace MLNet.Gelu.Encoder;
 
 internal sealed partial class EncoderNetwork
 {
-    private readonly BackwardBuffers _gradients;
+    /// <summary>Allocated by the first <see cref="Backward"/>, so a network that only scores does not hold them.</summary>
+    private BackwardBuffers? _gradients;
 
     /// <summary>
     /// Softmax cross-entropy of the last forward pass against the batch's labels, then back-propagation of the mean loss into
@@ -16,7 +17,7 @@ internal sealed partial class EncoderNetwork
         var batch = LastBatch;
         int[] labels = batch.Labels ?? throw new InvalidOperationException("The batch has no labels to train on.");
         int rows = batch.Rows, h = _config.Hidden, count = batch.Count;
-        var g = _gradients;
+        var g = _gradients ??= new BackwardBuffers(MaxBatch * MaxLength, h, _config.Intermediate, MaxBatch, _config.Classes);
         _weights.ClearGradients();
 
         Span<float> dLogits = g.Logits.AsSpan(0, count * _config.Classes);
@@ -58,7 +59,7 @@ internal sealed partial class EncoderNetwork
     {
         var w = _weights.Layers[index];
         var s = _layers[index];
-        var g = _gradients;
+        var g = _gradients!;
         int rows = batch.Rows, h = _config.Hidden, inter = _config.Intermediate;
         bool pre = _config.NormPlacement == EncoderNormPlacement.PreLayerNorm;
         Span<float> dMiddle = g.Middle.AsSpan(0, rows * h);

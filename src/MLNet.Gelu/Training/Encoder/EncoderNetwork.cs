@@ -64,7 +64,6 @@ internal sealed partial class EncoderNetwork
         _pooledDropped = new float[maxBatch * h];
         _logits = new float[maxBatch * _config.Classes];
         _scratch = new float[rows * Math.Max(h, _config.Intermediate)];
-        _gradients = new BackwardBuffers(rows, h, _config.Intermediate, maxBatch, _config.Classes);
     }
 
     public int MaxBatch { get; }
