@@ -14,6 +14,9 @@ using MLNet.Gelu.Benchmarks.Training;
 //                                                                                       --plot docs/serving-latency.png writes the latency-vs-load plot)
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --interleaved gelu   exact GELU vs ORT (64K, 4M), alternating rounds, best of each
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --interleaved gemm   the MNIST step's eight products vs ORT, likewise (--rounds N)
+// dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --encoder-step [--epoch]   MiniLM training step vs ORT inference forward
+//                                                                                      (--batch 32 --length 64 --repetitions 5); --epoch: one fine-tuning epoch on UCI
+// dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --finetune-uci [--seeds 1,2,3]   BertClassifier on the experiments' UCI split
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --tiny --filter '*Bert*'   a smoke run: 32 sentences, 512 MNIST rows
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --filter '*'         everything
 // Any other BenchmarkDotNet argument works (--filter, --list flat, ...); see docs/benchmarks.md.
@@ -35,6 +38,16 @@ if (args.Contains("--serving"))
 if (args.Contains("--interleaved"))
 {
     return Interleaved.Run(args);
+}
+
+if (args.Contains("--encoder-step"))
+{
+    return EncoderStepBench.Run(args);
+}
+
+if (args.Contains("--finetune-uci"))
+{
+    return FineTuneUciBench.Run(args);
 }
 
 if (args.Contains("--time-to-accuracy"))

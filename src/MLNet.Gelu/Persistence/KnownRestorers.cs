@@ -14,6 +14,7 @@ internal static class KnownRestorers
         [ActivationRestorer.Kind] = ("MLNet.Gelu", "MLNet.Gelu.Persistence.ActivationRestorer"),
         [MlpRestorer.Kind] = ("MLNet.Gelu", "MLNet.Gelu.Persistence.MlpRestorer"),
         ["BertScoring"] = ("MLNet.Gelu.Bert", "MLNet.Gelu.Bert.BertScoringArchive"),
+        ["BertClassifier"] = ("MLNet.Gelu.Bert", "MLNet.Gelu.Bert.BertClassifierArchive"),
     };
 
     /// <summary>The restorer for <paramref name="kind"/>, or a message saying why there is none.</summary>

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using MLNet.Gelu.Gemm;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
 
@@ -24,7 +25,7 @@ internal static class MlpOnnxGraph
         for (int l = 0; l < layers.LayerCount; l++)
         {
             int inputs = layers.Sizes[l], outputs = layers.Sizes[l + 1];
-            string w = writer.Initializer($"W{l}", Transpose(layers.Weights[l], outputs, inputs), inputs, outputs);
+            string w = writer.Initializer($"W{l}", MatrixTranspose.Of(layers.Weights[l], outputs, inputs), inputs, outputs);
             string b = writer.Initializer($"B{l}", layers.Biases[l], outputs);
             string product = writer.Node("MatMul", x, w);
             bool last = l == layers.LayerCount - 1;
@@ -64,20 +65,6 @@ internal static class MlpOnnxGraph
             default:
                 throw new ArgumentOutOfRangeException(nameof(activation), activation, "No ONNX form for this activation.");
         }
-    }
-
-    private static float[] Transpose(float[] weights, int rows, int columns)
-    {
-        var result = new float[weights.Length];
-        for (int r = 0; r < rows; r++)
-        {
-            for (int c = 0; c < columns; c++)
-            {
-                result[(c * rows) + r] = weights[(r * columns) + c];
-            }
-        }
-
-        return result;
     }
 
     private static ValueInfoProto Value(string name, long size)

@@ -11,6 +11,8 @@ namespace MLNet.Gelu;
 /// θ ← θ − (α / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
 /// </code>
 /// with PyTorch's defaults α = 1e‑3, β₁ = 0.9, β₂ = 0.999, ε = 1e‑8, λ = 0. Moments start at zero; t counts steps from 1.
+/// With a decay mask it is AdamW instead (Loshchilov &amp; Hutter 2019, "Decoupled Weight Decay Regularization", ICLR), in the
+/// form of <c>torch.optim.AdamW</c>: no coupled term, and before the update <c>θ ← θ·(1 − α·λ)</c> for the arrays the mask selects.
 /// </summary>
 internal sealed class AdamOptimizer
 {
@@ -22,6 +24,7 @@ internal sealed class AdamOptimizer
     private readonly double _beta2;
     private readonly double _epsilon;
     private readonly double _weightDecay;
+    private readonly bool[]? _decoupledDecay;
     private long _step;
 
     /// <param name="parameters">The arrays updated in place.</param>
@@ -29,9 +32,16 @@ internal sealed class AdamOptimizer
     /// <param name="beta1">Decay of the first-moment running mean, in [0, 1).</param>
     /// <param name="beta2">Decay of the second-moment running mean, in [0, 1).</param>
     /// <param name="epsilon">Added to the bias-corrected √v for stability, positive.</param>
-    /// <param name="weightDecay">Coupled L2 penalty λ, non-negative.</param>
-    public AdamOptimizer(float[][] parameters, float[][] gradients, double beta1, double beta2, double epsilon, double weightDecay)
+    /// <param name="weightDecay">Weight decay λ, non-negative: a coupled L2 penalty, or AdamW's decoupled decay with <paramref name="decoupledDecay"/>.</param>
+    /// <param name="decoupledDecay">Null for Adam; for AdamW, which arrays (by index) are decayed.</param>
+    public AdamOptimizer(float[][] parameters, float[][] gradients, double beta1, double beta2, double epsilon, double weightDecay, bool[]? decoupledDecay = null)
     {
+        if (decoupledDecay is not null && decoupledDecay.Length != parameters.Length)
+        {
+            throw new ArgumentException($"The decay mask has {decoupledDecay.Length} entries for {parameters.Length} parameter arrays.", nameof(decoupledDecay));
+        }
+
+        _decoupledDecay = decoupledDecay;
         _parameters = parameters;
         _gradients = gradients;
         _beta1 = beta1;
@@ -55,10 +65,15 @@ internal sealed class AdamOptimizer
         float inverseRootCorrection2 = (float)(1 / Math.Sqrt(correction2));
         float b1 = (float)_beta1, oneMinusB1 = (float)(1 - _beta1);
         float b2 = (float)_beta2, oneMinusB2 = (float)(1 - _beta2);
-        float eps = (float)_epsilon, decay = (float)_weightDecay;
+        float eps = (float)_epsilon, decay = _decoupledDecay is null ? (float)_weightDecay : 0f;
         for (int a = 0; a < _parameters.Length; a++)
         {
             Span<float> theta = _parameters[a];
+            if (_decoupledDecay is not null && _decoupledDecay[a] && _weightDecay > 0)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Multiply(theta, (float)(1 - (learningRate * _weightDecay)), theta);
+            }
+
             ReadOnlySpan<float> grad = _gradients[a];
             Span<float> m = _firstMoments[a];
             Span<float> v = _secondMoments[a];

@@ -14,4 +14,13 @@ internal static class LearningRates
             _ => throw new ArgumentOutOfRangeException(nameof(schedule), schedule, "Unknown learning-rate schedule."),
         };
     }
+
+    /// <summary>
+    /// The rate at <paramref name="step"/> with a linear warm-up: <c>lr·(step + 1)/warmup</c> for the first <paramref name="warmupSteps"/>
+    /// steps, then <paramref name="schedule"/> over the remaining <c>totalSteps − warmupSteps</c> (BERT's warm-up then linear decay).
+    /// </summary>
+    public static double WithWarmup(LearningRateSchedule schedule, double baseRate, long step, long totalSteps, long warmupSteps)
+        => step < warmupSteps
+            ? baseRate * (step + 1) / warmupSteps
+            : At(schedule, baseRate, step - warmupSteps, totalSteps - warmupSteps);
 }

@@ -85,7 +85,8 @@ internal static class MlpDataReader
         return (x.ToArray(), y.ToArray());
     }
 
-    private static Func<long, int> LabelGetter(DataViewRowCursor cursor, DataViewSchema.Column label, string role)
+    /// <summary>The 0-based label of the cursor's row: a key minus one (key 0, missing, is rejected naming the row) or a Boolean as 0/1.</summary>
+    internal static Func<long, int> LabelGetter(DataViewRowCursor cursor, DataViewSchema.Column label, string role)
     {
         if (label.Type is KeyDataViewType)
         {

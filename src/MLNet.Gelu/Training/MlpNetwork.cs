@@ -86,12 +86,7 @@ internal sealed class MlpNetwork
             if (training && _masks is not null)
             {
                 Span<float> mask = _masks[l].AsSpan(0, batch * outputs);
-                float keep = 1 / (1 - _dropout);
-                for (int i = 0; i < mask.Length; i++)
-                {
-                    mask[i] = random.NextSingle() < _dropout ? 0f : keep;
-                }
-
+                Dropout.DrawMask(mask, _dropout, ref random);
                 TensorPrimitives.Multiply(a, mask, a);
             }
 

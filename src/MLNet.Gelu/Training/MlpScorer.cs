@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Gelu.Persistence;
+using MLNet.Gelu.RowMapping;
 
 namespace MLNet.Gelu;
 
@@ -32,7 +33,7 @@ internal sealed class MlpScorer
     /// <summary>The built-in model this one saves as; built on first use (it needs ONNX Runtime's native library).</summary>
     internal ITransformer Surrogate => _surrogate.Value;
 
-    internal MlpScoreMapper Bind(DataViewSchema inputSchema)
+    internal ClassifierScoreMapper Bind(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         var column = MlpDataReader.FeatureColumn(inputSchema, FeatureColumnName, "input");
@@ -42,7 +43,20 @@ internal sealed class MlpScorer
                 $"Feature column '{FeatureColumnName}' of the input has type {column.Type}; this model was trained on {FeatureColumnType}.", nameof(inputSchema));
         }
 
-        return new MlpScoreMapper(inputSchema, Model, column.Index, _outputs);
+        var model = Model;
+        int features = column.Index;
+        return new ClassifierScoreMapper(inputSchema, model.ClassCount, [features], row =>
+        {
+            var source = row.GetGetter<VBuffer<float>>(row.Schema[features]);
+            var x = new float[model.InputCount];
+            var buffer = default(VBuffer<float>);
+            return logits =>
+            {
+                source(ref buffer);
+                buffer.CopyTo(x);
+                model.ComputeLogits(x, logits);
+            };
+        }, _outputs);
     }
 
     internal IDataView Transform(IDataView input)

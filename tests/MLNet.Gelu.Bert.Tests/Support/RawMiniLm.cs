@@ -41,14 +41,7 @@ internal sealed class RawMiniLm : IDisposable
     public float[] Embed(long[] ids)
     {
         var n = ids.Length;
-        var mask = Enumerable.Repeat(1L, n).ToArray();
-        var types = new long[n];
-        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, [1, n]);
-        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, [1, n]);
-        using var typesValue = OrtValue.CreateTensorValueFromMemory(types, [1, n]);
-        using var runOptions = new RunOptions();
-        using var outputs = _session.Run(runOptions, ["input_ids", "attention_mask", "token_type_ids"], [idsValue, maskValue, typesValue], ["last_hidden_state"]);
-        var hidden = outputs[0].GetTensorDataAsSpan<float>();
+        var hidden = LastHiddenState(ids);
         var dimension = hidden.Length / n;
         var sum = new double[dimension];
         for (var t = 0; t < n; t++)
@@ -61,6 +54,20 @@ internal sealed class RawMiniLm : IDisposable
 
         var norm = Math.Sqrt(sum.Sum(x => x * x));
         return sum.Select(x => (float)(x / norm)).ToArray();
+    }
+
+    /// <summary>The model's <c>last_hidden_state</c> for one unpadded sequence, tokens × hidden.</summary>
+    public float[] LastHiddenState(long[] ids)
+    {
+        var n = ids.Length;
+        var mask = Enumerable.Repeat(1L, n).ToArray();
+        var types = new long[n];
+        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, [1, n]);
+        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, [1, n]);
+        using var typesValue = OrtValue.CreateTensorValueFromMemory(types, [1, n]);
+        using var runOptions = new RunOptions();
+        using var outputs = _session.Run(runOptions, ["input_ids", "attention_mask", "token_type_ids"], [idsValue, maskValue, typesValue], ["last_hidden_state"]);
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
     public void Dispose() => _session.Dispose();

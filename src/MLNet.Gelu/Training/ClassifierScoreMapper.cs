@@ -6,39 +6,47 @@ using MLNet.Gelu.RowMapping;
 namespace MLNet.Gelu;
 
 /// <summary>
-/// Adds the prediction columns of an MLP to each row: multiclass <c>Score</c> (class probabilities) and
+/// Adds the prediction columns of a classifier (the MLP, the BERT encoder classifier) to each row from its logits: multiclass <c>Score</c> (class probabilities) and
 /// <c>PredictedLabel</c> (key of the most probable class); binary <c>Score</c> (z1 − z0), <c>Probability</c> and
 /// <c>PredictedLabel</c> (Score &gt; 0). Types and annotations are those of the equivalent ML.NET prediction head.
 /// </summary>
-internal sealed class MlpScoreMapper : ColumnMapper
+internal sealed class ClassifierScoreMapper : ColumnMapper
 {
-    private readonly MlpModelParameters _model;
-    private readonly int _features;
+    private readonly int _classCount;
+    private readonly int[] _inputs;
+    private readonly Func<DataViewRow, Action<float[]>> _logitsOf;
     private readonly string[] _names;
     private readonly ConditionalWeakTable<DataViewRowCursor, RowLogits> _shared = [];
 
-    internal MlpScoreMapper(DataViewSchema inputSchema, MlpModelParameters model, int features, DataViewSchema.DetachedColumn[] added)
+    /// <param name="inputSchema">The schema bound to.</param>
+    /// <param name="classCount">Logits per row.</param>
+    /// <param name="inputs">The input columns the logits are computed from.</param>
+    /// <param name="logitsOf">Given a row (or cursor), makes the function that writes the logits of its current row; called once per row object or cursor.</param>
+    /// <param name="added">The prediction columns, from <see cref="PredictionHeads.OutputColumns"/>.</param>
+    internal ClassifierScoreMapper(
+        DataViewSchema inputSchema, int classCount, int[] inputs, Func<DataViewRow, Action<float[]>> logitsOf, DataViewSchema.DetachedColumn[] added)
         : base(inputSchema, added)
     {
-        _model = model;
-        _features = features;
+        _classCount = classCount;
+        _inputs = inputs;
+        _logitsOf = logitsOf;
         _names = added.Select(c => c.Name).ToArray();
     }
 
-    protected override IEnumerable<int> GetInputColumns(int added) => [_features];
+    protected override IEnumerable<int> GetInputColumns(int added) => _inputs;
 
     protected override Delegate CreateGetter(DataViewRow input, int added)
     {
         // A cursor's getters share one forward pass per row (its position only grows); a single row, as a prediction
         // engine passes, may change its values without moving, so each of its getters computes afresh.
         var logits = input is DataViewRowCursor cursor
-            ? _shared.GetValue(cursor, c => new RowLogits(_model, c, _features))
-            : new RowLogits(_model, input, _features);
+            ? _shared.GetValue(cursor, c => new RowLogits(c, _classCount, _logitsOf(c)))
+            : new RowLogits(input, _classCount, _logitsOf(input));
         var z = logits.Values;
         var p = new float[z.Length];
         void Logits() => logits.Compute();
 
-        bool binary = _model.ClassCount == 2 && _names.Contains("Probability");
+        bool binary = _classCount == 2 && _names.Contains("Probability");
         return (_names[added], binary) switch
         {
             ("Score", false) => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
@@ -69,18 +77,15 @@ internal sealed class MlpScoreMapper : ColumnMapper
                 Logits();
                 value = z[1] - z[0] > 0;
             }),
-            _ => throw new InvalidOperationException($"The MLP scorer does not produce column '{_names[added]}'."),
+            _ => throw new InvalidOperationException($"The classifier scorer does not produce column '{_names[added]}'."),
         };
     }
 
-    private sealed class RowLogits(MlpModelParameters model, DataViewRow row, int features)
+    private sealed class RowLogits(DataViewRow row, int classCount, Action<float[]> compute)
     {
-        private readonly ValueGetter<VBuffer<float>> _source = row.GetGetter<VBuffer<float>>(row.Schema[features]);
-        private readonly float[] _x = new float[model.InputCount];
-        private VBuffer<float> _buffer;
         private long _position = -1;
 
-        internal float[] Values { get; } = new float[model.ClassCount];
+        internal float[] Values { get; } = new float[classCount];
 
         internal void Compute()
         {
@@ -89,9 +94,7 @@ internal sealed class MlpScoreMapper : ColumnMapper
                 return;
             }
 
-            _source(ref _buffer);
-            _buffer.CopyTo(_x);
-            model.ComputeLogits(_x, Values);
+            compute(Values);
             _position = row.Position;
         }
     }

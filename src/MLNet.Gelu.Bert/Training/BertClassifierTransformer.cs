@@ -1,0 +1,121 @@
+using System.IO.Compression;
+using System.Text.Json.Nodes;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNet.Gelu.Bert.Training;
+using MLNet.Gelu.Encoder;
+using MLNet.Gelu.Persistence;
+
+namespace MLNet.Gelu.Bert;
+
+/// <summary>
+/// A fine-tuned BERT text classifier (made by <see cref="BertClassifierTrainer.Fit"/>): adds the columns ML.NET's own
+/// classifiers add — multiclass <c>Score</c> (class probabilities) and <c>PredictedLabel</c> (a key with the training
+/// label's values); binary <c>Score</c>, <c>Probability</c> and <c>PredictedLabel</c> — so <c>Evaluate</c>,
+/// <c>CrossValidate</c> and <c>CreatePredictionEngine</c> work as with any trainer.
+/// </summary>
+/// <remarks>
+/// <para>Each row is tokenized and run through the encoder on its own (no dropout); a cursor or prediction engine holds its own
+/// buffers, so the transformer may be shared between threads (one cursor or engine per thread).</para>
+/// <para>Saving: <see cref="GeluModelOperations.SaveWithActivations(ModelOperationsCatalog, ITransformer, DataViewSchema?, string)"/>
+/// stores the fine-tuned parameters, the vocabulary and the settings in the model zip, and
+/// <see cref="GeluModelOperations.LoadWithActivations(ModelOperationsCatalog, string, out DataViewSchema)"/> returns a
+/// classifier with identical outputs. Plain <c>mlContext.Model.Load</c> of such a file fails with a message naming
+/// <c>LoadWithActivations</c>.</para>
+/// </remarks>
+public sealed class BertClassifierTransformer : IArchivedTransformer
+{
+    private readonly EncoderWeights _weights;
+    private readonly BertTextTokenizer _tokenizer;
+    private readonly ITransformer _head;
+    private readonly DataViewSchema.DetachedColumn[] _outputs;
+    private readonly int _threads;
+    private readonly Lazy<ITransformer> _surrogate;
+
+    internal BertClassifierTransformer(
+        EncoderWeights weights, BertTextTokenizer tokenizer, bool lowerCase, string textColumnName, string? secondTextColumnName, ITransformer head, int threads)
+    {
+        _weights = weights;
+        _tokenizer = tokenizer;
+        _head = head;
+        _threads = threads;
+        LowerCase = lowerCase;
+        _surrogate = new(() => BertClassifierSurrogate.Create(textColumnName, secondTextColumnName, weights.Configuration.Classes, head));
+        TextColumnName = textColumnName;
+        SecondTextColumnName = secondTextColumnName;
+        _outputs = PredictionHeads.OutputColumns(head, weights.Configuration.Classes);
+    }
+
+    /// <summary>The text column the classifier reads.</summary>
+    public string TextColumnName { get; }
+
+    /// <summary>The second text column of sentence pairs, or <see langword="null"/>.</summary>
+    public string? SecondTextColumnName { get; }
+
+    /// <summary>The number of classes (2 for a binary classifier).</summary>
+    public int ClassCount => _weights.Configuration.Classes;
+
+    /// <summary>Always <see langword="true"/>: every row is scored on its own.</summary>
+    public bool IsRowToRowMapper => true;
+
+    internal EncoderWeights Weights => _weights;
+
+    internal BertTextTokenizer Tokenizer => _tokenizer;
+
+    internal bool LowerCase { get; }
+
+    internal int Threads => _threads;
+
+    string IArchivedTransformer.Kind => BertClassifierArchive.Kind;
+
+    /// <summary>The schema of <see cref="Transform"/>'s output for <paramref name="inputSchema"/>.</summary>
+    /// <param name="inputSchema">A schema holding the text column(s).</param>
+    /// <returns>The input columns followed by the prediction columns.</returns>
+    /// <exception cref="ArgumentException">A text column is missing or is not text.</exception>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Bind(inputSchema).OutputSchema;
+
+    /// <summary>A row mapper that adds the prediction columns (used by <c>CreatePredictionEngine</c>).</summary>
+    /// <param name="inputSchema">A schema holding the text column(s).</param>
+    /// <returns>The row mapper.</returns>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => Bind(inputSchema);
+
+    /// <summary>Scores <paramref name="input"/> lazily: rows are computed as a cursor reads them.</summary>
+    /// <param name="input">Data with the text column(s).</param>
+    /// <returns>The input with the prediction columns added.</returns>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Bind(input.Schema).Transform(input);
+    }
+
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)_surrogate.Value).Save(ctx);
+
+    JsonObject IArchivedTransformer.Archive(ZipArchive archive, string folder) => BertClassifierArchive.Write(this, archive, folder);
+
+    private ClassifierScoreMapper Bind(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        int text = BertClassifierTexts.TextColumn(inputSchema, TextColumnName, "input").Index;
+        int? pair = SecondTextColumnName is { } second ? BertClassifierTexts.TextColumn(inputSchema, second, "input").Index : null;
+        int[] inputs = pair is { } p ? [text, p] : [text];
+        return new ClassifierScoreMapper(inputSchema, ClassCount, inputs, row => Scorer(row, text, pair), _outputs);
+    }
+
+    /// <summary>The logits of a row's current text: tokenized, then one forward pass through this row's own network.</summary>
+    private Action<float[]> Scorer(DataViewRow row, int text, int? pair)
+    {
+        var getText = row.GetGetter<ReadOnlyMemory<char>>(row.Schema[text]);
+        var getPair = pair is { } p ? row.GetGetter<ReadOnlyMemory<char>>(row.Schema[p]) : null;
+        var network = new EncoderNetwork(_weights, 1, _tokenizer.MaxTokens, _threads);
+        ReadOnlyMemory<char> a = default, b = default;
+        return logits =>
+        {
+            getText(ref a);
+            getPair?.Invoke(ref b);
+            var (ids, types) = BertClassifierTexts.Encode(_tokenizer, TextValues.AsString(a), getPair is null ? null : TextValues.AsString(b));
+            var unused = new RandomSource(0);
+            network.Forward(new EncoderBatch(1, ids.Length, ids, types, [ids.Length], null), training: false, ref unused);
+            network.Logits.CopyTo(logits);
+        };
+    }
+}
