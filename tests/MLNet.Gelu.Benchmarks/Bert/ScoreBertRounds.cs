@@ -9,7 +9,9 @@ namespace MLNet.Gelu.Benchmarks.Bert;
 /// <c>--scorebert [--rounds N]</c>: the ScoreBert transform (default options, 2 intra-op threads, spinning off) against the
 /// raw sorted loop on the UCI corpus, in the same process, interleaved round by round (the order alternates), with wall
 /// and process CPU time per pass; plus the runs and padded tokens each executed, and what the transform's former rule
-/// (windows of 256 rows, batches filled up to the token budget) would have run on the same corpus.
+/// (windows of 256 rows, batches filled up to the token budget) runs on the same corpus. Two more passes take part:
+/// ScoreBert with 256-row windows (the cheapest cuts alone) and <see cref="BertEmbedder"/>, whose 256-text windows and
+/// filled batches are the former rule's batches.
 /// </summary>
 internal static class ScoreBertRounds
 {
@@ -24,7 +26,7 @@ internal static class ScoreBertRounds
         var mlContext = new MLContext(seed: 1);
         var data = mlContext.Data.LoadFromEnumerable(texts.Select(t => new MlNetOnnxPipeline.TextRow { Text = t }).ToArray());
         using var raw = new RawMiniLm(Threads);
-        using var scoreBert = (BertScoringTransformer)mlContext.Transforms.ScoreBert("Embedding", nameof(MlNetOnnxPipeline.TextRow.Text), new BertScoringOptions
+        var options = new BertScoringOptions
         {
             IntraOpThreads = Threads,
             SessionConfigEntries = new Dictionary<string, string>
@@ -32,7 +34,11 @@ internal static class ScoreBertRounds
                 ["session.intra_op.allow_spinning"] = "0",
                 ["session.inter_op.allow_spinning"] = "0",
             },
-        }).Fit(data);
+        };
+        using var scoreBert = (BertScoringTransformer)mlContext.Transforms.ScoreBert("Embedding", nameof(MlNetOnnxPipeline.TextRow.Text), options).Fit(data);
+        using var rowWindows = (BertScoringTransformer)mlContext.Transforms.ScoreBert("Embedding", nameof(MlNetOnnxPipeline.TextRow.Text), options with { WindowSize = 256 })
+            .Fit(data);
+        using var embedder = BertScoringBenchmarks.NewEmbedder();
 
         int[] lengths = raw.Tokenize(texts).Select(t => t.Length).ToArray();
         Describe("raw loop (whole corpus sorted, batches filled)", BertWork.SortedBatches(lengths, BertScoringBenchmarks.TokenBudget, BertScoringBenchmarks.MaxBatchSize), lengths);
@@ -49,6 +55,8 @@ internal static class ScoreBertRounds
             ("raw ORT loop, sorted dynamic batches", () => BertScoringBenchmarks.Checksum(
                 raw.EmbedSorted(texts, BertScoringBenchmarks.TokenBudget, BertScoringBenchmarks.MaxBatchSize))),
             ("ScoreBert transform (cursor), default options", () => MlNetOnnxPipeline.Drain(scoreBert.Transform(data))),
+            ("ScoreBert, WindowSize 256 (cheapest cuts)", () => MlNetOnnxPipeline.Drain(rowWindows.Transform(data))),
+            ("BertEmbedder.Embed (the former rule's batches: 256-text windows, filled)", () => BertScoringBenchmarks.Checksum(embedder.Embed(texts))),
         };
         foreach (var (_, pass) in passes)
         {
