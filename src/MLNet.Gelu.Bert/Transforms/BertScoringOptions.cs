@@ -15,12 +15,12 @@ public sealed record BertScoringOptions : BertEmbedderOptions
     /// The most tokens a cursor reads ahead, sorts by length and scores together (one window; <c>[CLS]</c> and <c>[SEP]</c>
     /// included): a window closes once its rows hold this many tokens (so it may exceed it by its last row) or it holds
     /// <see cref="WindowSize"/> rows. Windows sized in tokens hold as many model runs of short texts as of long ones,
-    /// which is what sorting needs to pad little. Default 16,384 (16 runs at the default token budget: about 1,000 rows
-    /// of 17-token sentences, 64 rows at 256 tokens); raise it with <see cref="BertEmbedderOptions.TokenBudget"/> (GPUs), so
+    /// which is what sorting needs to pad little. Default 32,768 (32 runs at the default token budget: about 1,900 rows
+    /// of 17-token sentences, 128 rows at 256 tokens); raise it with <see cref="BertEmbedderOptions.TokenBudget"/> (GPUs), so
     /// that a window still holds many runs. Rows come out in input order; a window's pass-through columns and
     /// vectors are held in memory until its rows are served, and the first row comes out once its window is scored.
     /// </summary>
-    public int WindowTokens { get; init; } = 16_384;
+    public int WindowTokens { get; init; } = 32_768;
 
     /// <summary>
     /// The most rows one window holds (see <see cref="WindowTokens"/>): it bounds the memory of a window of very short

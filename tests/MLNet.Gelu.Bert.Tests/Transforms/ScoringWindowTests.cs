@@ -14,7 +14,7 @@ public class ScoringWindowTests
     public void Defaults_size_windows_by_tokens_with_a_row_cap()
     {
         var options = new BertScoringOptions();
-        Assert.Equal(16_384, options.WindowTokens);
+        Assert.Equal(32_768, options.WindowTokens);
         Assert.Equal(2_048, options.WindowSize);
     }
 
