@@ -44,11 +44,14 @@ internal static class ScoreBertRounds
         Describe("raw loop (whole corpus sorted, batches filled)", BertWork.SortedBatches(lengths, BertScoringBenchmarks.TokenBudget, BertScoringBenchmarks.MaxBatchSize), lengths);
         Describe("former ScoreBert rule (256-row windows, batches filled)", [.. lengths.Chunk(256)
             .SelectMany(w => BertWork.SortedBatches(w, BertScoringBenchmarks.TokenBudget, BertScoringBenchmarks.MaxBatchSize))], lengths);
-        var runs = new List<(int Rows, int Length)>();
-        scoreBert.Session.BeforeRun = (rows, length) => runs.Add((rows, length));
-        MlNetOnnxPipeline.Drain(scoreBert.Transform(data));
-        scoreBert.Session.BeforeRun = null;
-        Describe("ScoreBert, default options (as run)", runs, lengths);
+        foreach (var (name, transformer) in new[] { ("ScoreBert, default options (as run)", scoreBert), ("ScoreBert, WindowSize 256 (as run)", rowWindows) })
+        {
+            var runs = new List<(int Rows, int Length)>();
+            transformer.Session.BeforeRun = (rows, length) => runs.Add((rows, length));
+            MlNetOnnxPipeline.Drain(transformer.Transform(data));
+            transformer.Session.BeforeRun = null;
+            Describe(name, runs, lengths);
+        }
 
         var passes = new (string Name, Func<float> Pass)[]
         {
