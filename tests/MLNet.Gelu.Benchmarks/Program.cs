@@ -8,6 +8,7 @@ using MLNet.Gelu.Benchmarks.Training;
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --quick              single-thread kernel table only
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --bert-stats         token lengths, padding, FMA peak, useful GFLOP/s
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --time-to-accuracy   MNIST: MLP vs SDCA vs L-BFGS to their best accuracy
+// dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --scorebert          ScoreBert (defaults) vs the raw loop, interleaved rounds (--rounds N), runs and padding
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --serving            1, 8, 64, 256 callers: BertEmbeddingGenerator vs Embed per call vs the HTTP service vs pooled
 //                                                                                      PredictionEngines over one ScoreBert model vs offline
 //                                                                                      (--callers 1,64 --texts 200 --repetitions 1 --modes cf for a short run;
@@ -28,6 +29,11 @@ if (args.Contains("--verify"))
 if (args.Contains("--bert-stats"))
 {
     return BertStats.Run();
+}
+
+if (args.Contains("--scorebert"))
+{
+    return ScoreBertRounds.Run(args);
 }
 
 if (args.Contains("--serving"))

@@ -84,7 +84,7 @@ public sealed class BertEmbedder : IDisposable
 
     /// <summary>
     /// The most texts one window holds: a list is tokenized and scored window by window, so an <c>Embed</c> call holds
-    /// the tokens of at most this many texts, however long the list. At least 256 (the transform's default window, enough
+    /// the tokens of at most this many texts, however long the list. At least 256 (enough
     /// to sort texts by length), and never fewer than <see cref="BertEmbedderOptions.MaxBatchSize"/> (a full batch).
     /// </summary>
     internal int WindowTexts { get; }

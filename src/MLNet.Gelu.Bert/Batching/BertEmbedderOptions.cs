@@ -105,7 +105,8 @@ public record BertEmbedderOptions
         ConfigEntries = SessionConfigEntries,
     };
 
-    internal BertBatchingOptions BatchingOptions() => new() { TokenBudget = TokenBudget, MaxBatchSize = MaxBatchSize };
+    /// <summary>How the batcher cuts runs: the token budget and the row limit.</summary>
+    internal virtual BertBatchingOptions BatchingOptions() => new() { TokenBudget = TokenBudget, MaxBatchSize = MaxBatchSize };
 
     internal BertTokenizerOptions TokenizerOptions() => new() { LongText = LongText, ChunkOverlap = ChunkOverlap };
 

@@ -4,28 +4,35 @@ using Microsoft.ML.Data;
 namespace MLNet.Gelu.Bert;
 
 /// <summary>
-/// The batching cursor: reads a window of input rows ahead, tokenizes them and scores them together
-/// (the batcher sorts by length and cuts batches under the token budget), then serves the rows in input order. The
-/// input cursor has moved on by then, so every active pass-through column, the row ids and the input cursor's batch
-/// numbers are buffered per window. All buffers are created once per cursor; serving a row allocates nothing.
+/// The batching cursor: reads a window of input rows ahead (until it holds <see cref="BertScoringOptions.WindowTokens"/>
+/// tokens or <see cref="BertScoringOptions.WindowSize"/> rows), tokenizes them and scores them together (the batcher sorts
+/// by length and cuts the cheapest runs under the token budget), then serves the rows in input order. The input cursor
+/// has moved on by then, so every active pass-through column, the row ids and the input cursor's batch numbers are
+/// buffered per window. The buffers grow (doubling) to the largest window the cursor has read, never beyond the row cap;
+/// serving a row allocates nothing.
 /// </summary>
 internal sealed class BertBatchingCursor : DataViewRowCursor
 {
+    /// <summary>The rows a cursor's buffers hold before they first grow.</summary>
+    internal const int InitialCapacity = 64;
+
     private readonly DataViewRowCursor _input;
     private readonly BertColumnMapper _mapper;
     private readonly bool[] _active;
     private readonly int _window;
+    private readonly int _windowTokens;
     private readonly bool _score;
     private readonly CancellationToken _cancellation;
     private readonly WindowSlot _slot = new();
     private readonly Func<(string Text, string? Second)> _read;
     private readonly ColumnBuffer?[] _buffers;
     private readonly ValueGetter<DataViewRowId> _inputId;
-    private readonly DataViewRowId[] _ids;
-    private readonly long[] _batches;
-    private readonly int[] _dropped;
-    private readonly int[] _tokens;
-    private readonly float[] _embeddings;
+    private readonly int _dimension;
+    private DataViewRowId[] _ids;
+    private long[] _batches;
+    private int[] _dropped;
+    private int[] _tokens;
+    private float[] _embeddings;
     private readonly BertTokenizedRows _rows = new();
     private int _count;
     private long _position = -1;
@@ -38,14 +45,16 @@ internal sealed class BertBatchingCursor : DataViewRowCursor
         _active = active;
         var owner = mapper.Owner;
         _window = owner.Options.WindowSize;
+        _windowTokens = owner.Options.WindowTokens;
         _cancellation = mapper.Cancellation;
         Schema = mapper.OutputSchema;
         _read = mapper.TextReader(input);
         _inputId = input.GetIdGetter();
-        _ids = new DataViewRowId[_window];
-        _batches = new long[_window];
-        _dropped = new int[_window];
-        _tokens = new int[_window];
+        int capacity = Math.Min(_window, InitialCapacity);
+        _ids = new DataViewRowId[capacity];
+        _batches = new long[capacity];
+        _dropped = new int[capacity];
+        _tokens = new int[capacity];
         _slot.Current = -1;
 
         _buffers = new ColumnBuffer?[Schema.Count];
@@ -54,7 +63,7 @@ internal sealed class BertBatchingCursor : DataViewRowCursor
             int source = mapper.SourceOf(Schema[i]);
             if (source >= 0 && input.IsColumnActive(input.Schema[source]))
             {
-                _buffers[i] = ColumnBuffer.Create(input, input.Schema[source], _window, _slot);
+                _buffers[i] = ColumnBuffer.Create(input, input.Schema[source], capacity, _slot);
             }
             else if (source < 0 && active[i] && mapper.Roles[~source] == BertOutput.Embedding)
             {
@@ -62,7 +71,8 @@ internal sealed class BertBatchingCursor : DataViewRowCursor
             }
         }
 
-        _embeddings = _score ? new float[_window * owner.Dimension] : [];
+        _dimension = owner.Dimension;
+        _embeddings = _score ? new float[capacity * _dimension] : [];
     }
 
     public override DataViewSchema Schema { get; }
@@ -93,12 +103,7 @@ internal sealed class BertBatchingCursor : DataViewRowCursor
         return true;
     }
 
-    public override ValueGetter<DataViewRowId> GetIdGetter()
-    {
-        var ids = _ids;
-        var slot = _slot;
-        return (ref DataViewRowId value) => value = ids[slot.Current];
-    }
+    public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId value) => value = _ids[_slot.Current];
 
     public override bool IsColumnActive(DataViewSchema.Column column)
     {
@@ -115,8 +120,8 @@ internal sealed class BertBatchingCursor : DataViewRowCursor
             : _mapper.Roles[~source] switch
             {
                 BertOutput.Embedding => EmbeddingGetter(),
-                BertOutput.TruncatedTokens => CountGetter(_dropped),
-                _ => CountGetter(_tokens),
+                BertOutput.TruncatedTokens => (ValueGetter<int>)((ref int value) => value = _dropped[_slot.Current]),
+                _ => (ValueGetter<int>)((ref int value) => value = _tokens[_slot.Current]),
             };
         return getter as ValueGetter<TValue> ?? throw new InvalidOperationException(
             $"Column '{column.Name}' has type {column.Type}; a getter of {typeof(TValue).Name} was requested.");
@@ -137,7 +142,8 @@ internal sealed class BertBatchingCursor : DataViewRowCursor
         _rows.Clear();
         _count = 0;
         var tokenizer = _mapper.Owner.Tokenizer;
-        while (_count < _window && !_inputDone)
+        long windowTokens = 0;
+        while (_count < _window && windowTokens < _windowTokens && !_inputDone)
         {
             _cancellation.ThrowIfCancellationRequested();
             if (!_input.MoveNext())
@@ -146,11 +152,17 @@ internal sealed class BertBatchingCursor : DataViewRowCursor
                 break;
             }
 
+            if (_count == _ids.Length)
+            {
+                Grow();
+            }
+
             var (text, second) = _read();
             int first = _rows.SequenceCount;
             tokenizer.Tokenize(text, second, _rows);
             _dropped[_count] = _rows.DroppedTokens(_count);
             _tokens[_count] = BertColumnMapper.TokenCount(_rows, first);
+            windowTokens += _tokens[_count];
             _inputId(ref _ids[_count]);
             _batches[_count] = _input.Batch;
             foreach (var buffer in _buffers)
@@ -174,24 +186,31 @@ internal sealed class BertBatchingCursor : DataViewRowCursor
         return _count > 0;
     }
 
-    private ValueGetter<VBuffer<float>> EmbeddingGetter()
+    /// <summary>Doubles every per-row buffer, up to the window's row cap.</summary>
+    private void Grow()
     {
-        int dimension = _mapper.Owner.Dimension;
-        var embeddings = _embeddings;
-        var slot = _slot;
-        return (ref VBuffer<float> value) =>
+        int capacity = (int)Math.Min(_window, 2L * _ids.Length);
+        Array.Resize(ref _ids, capacity);
+        Array.Resize(ref _batches, capacity);
+        Array.Resize(ref _dropped, capacity);
+        Array.Resize(ref _tokens, capacity);
+        if (_score)
         {
-            var editor = VBufferEditor.Create(ref value, dimension);
-            embeddings.AsSpan(slot.Current * dimension, dimension).CopyTo(editor.Values);
-            value = editor.Commit();
-        };
+            Array.Resize(ref _embeddings, capacity * _dimension);
+        }
+
+        foreach (var buffer in _buffers)
+        {
+            buffer?.Grow(capacity);
+        }
     }
 
-    private ValueGetter<int> CountGetter(int[] counts)
+    private ValueGetter<VBuffer<float>> EmbeddingGetter() => (ref VBuffer<float> value) =>
     {
-        var slot = _slot;
-        return (ref int value) => value = counts[slot.Current];
-    }
+        var editor = VBufferEditor.Create(ref value, _dimension);
+        _embeddings.AsSpan(_slot.Current * _dimension, _dimension).CopyTo(editor.Values);
+        value = editor.Commit();
+    };
 
     private static InvalidOperationException NotActive(DataViewSchema.Column column) =>
         new($"Column '{column.Name}' is not active on this cursor; request it when creating the cursor.");

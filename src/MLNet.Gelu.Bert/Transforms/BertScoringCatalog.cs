@@ -26,7 +26,7 @@ public static class BertScoringCatalog
     /// | Required NuGet in the app | `Microsoft.ML.OnnxRuntime` (CPU) or `Microsoft.ML.OnnxRuntime.Gpu.Linux` 1.31.0 (CUDA), never both |
     /// | Saved as | Model, vocabulary and options in the zip through `SaveWithActivations`; restored by `LoadWithActivations` |
     ///
-    /// Cursors read `WindowSize` rows ahead, sort them by token count, run batches under `TokenBudget` and serve rows in
+    /// Cursors read a window ahead (`WindowTokens` tokens, at most `WindowSize` rows), sort it by token count, run batches under `TokenBudget` and serve rows in
     /// input order: each embedding equals the row scored alone (within 1e-5). A `PredictionEngine` scores one row per
     /// `Predict`; engines on several threads over one model share model runs (see `BertScoringTransformer`). An engine
     /// disposes its model when disposed unless created with `new PredictionEngineOptions { OwnsTransformer = false }`.
@@ -75,7 +75,7 @@ public static class BertScoringCatalog
     /// once when it already has). Use it to stop a pipeline that holds <c>ScoreBert</c> (a <c>Fit</c> of the estimators
     /// after it, a <c>Transform</c> of a chain, <c>CreateEnumerable</c>): the transform reads its input row by row, so a
     /// pass stops at the next row it reads, at most one window of scoring
-    /// (<see cref="BertScoringOptions.WindowSize"/> rows) after the token fired.
+    /// (<see cref="BertScoringOptions.WindowTokens"/> tokens, at most <see cref="BertScoringOptions.WindowSize"/> rows) after the token fired.
     /// The token belongs to the returned view only: the models and <paramref name="data"/> itself stay usable, and a
     /// later pass over another view (or over <paramref name="data"/>) runs normally. ML.NET's own transforms and
     /// trainers that read on worker threads may wrap the <see cref="OperationCanceledException"/> in an

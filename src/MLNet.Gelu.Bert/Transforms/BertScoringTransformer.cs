@@ -14,8 +14,9 @@ namespace MLNet.Gelu.Bert;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A cursor reads <see cref="BertScoringOptions.WindowSize"/> rows ahead, tokenizes them, sorts them by length, cuts
-/// batches under <see cref="BertEmbedderOptions.TokenBudget"/>, runs each batch once and serves the rows back in input
+/// A cursor reads a window ahead (<see cref="BertScoringOptions.WindowTokens"/> tokens, at most
+/// <see cref="BertScoringOptions.WindowSize"/> rows), tokenizes it, sorts it by length, cuts the cheapest batches under
+/// <see cref="BertEmbedderOptions.TokenBudget"/>, runs each batch once and serves the rows back in input
 /// order with their pass-through columns (buffered per window). Every embedding equals the one the row gets alone
 /// (within 1e‑5). A prediction engine (<see cref="GetRowToRowMapper"/>) scores one row per <c>Predict</c>.
 /// </para>

@@ -23,6 +23,9 @@ internal abstract class ColumnBuffer
     /// <summary>Copies the input's current value into window slot <paramref name="index"/>.</summary>
     internal abstract void Read(int index);
 
+    /// <summary>Makes room for <paramref name="capacity"/> rows, keeping the values held.</summary>
+    internal abstract void Grow(int capacity);
+
     /// <summary>A <see cref="ValueGetter{TValue}"/> that serves the value of the window slot the cursor is on.</summary>
     internal abstract Delegate Getter { get; }
 }
@@ -38,37 +41,39 @@ internal sealed class WindowSlot
 internal sealed class ScalarColumnBuffer<T> : ColumnBuffer
 {
     private readonly ValueGetter<T> _source;
-    private readonly T[] _values;
+    private T[] _values;
 
     private ScalarColumnBuffer(DataViewRow input, DataViewSchema.Column column, int capacity, WindowSlot slot)
     {
         _source = input.GetGetter<T>(column);
         _values = new T[capacity];
-        var values = _values;
-        Getter = (ValueGetter<T>)((ref T value) => value = values[slot.Current]);
+        Getter = (ValueGetter<T>)((ref T value) => value = _values[slot.Current]);
     }
 
     internal override Delegate Getter { get; }
 
     internal override void Read(int index) => _source(ref _values[index]);
+
+    internal override void Grow(int capacity) => Array.Resize(ref _values, capacity);
 }
 
 /// <summary>A buffer of vectors: each value is copied into the slot's own buffers (the source may reuse its arrays).</summary>
 internal sealed class VectorColumnBuffer<T> : ColumnBuffer
 {
     private readonly ValueGetter<VBuffer<T>> _source;
-    private readonly VBuffer<T>[] _values;
+    private VBuffer<T>[] _values;
     private VBuffer<T> _scratch;
 
     private VectorColumnBuffer(DataViewRow input, DataViewSchema.Column column, int capacity, WindowSlot slot)
     {
         _source = input.GetGetter<VBuffer<T>>(column);
         _values = new VBuffer<T>[capacity];
-        var values = _values;
-        Getter = (ValueGetter<VBuffer<T>>)((ref VBuffer<T> value) => values[slot.Current].CopyTo(ref value));
+        Getter = (ValueGetter<VBuffer<T>>)((ref VBuffer<T> value) => _values[slot.Current].CopyTo(ref value));
     }
 
     internal override Delegate Getter { get; }
+
+    internal override void Grow(int capacity) => Array.Resize(ref _values, capacity);
 
     internal override void Read(int index)
     {

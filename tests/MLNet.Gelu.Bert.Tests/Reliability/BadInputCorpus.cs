@@ -140,6 +140,8 @@ public class BadInputCorpus
             () => Ml.Transforms.ScoreBert("E", "Text", (BertScoringOptions)null!)),
         new("BertScoringOptions.WindowSize", "0", typeof(ArgumentOutOfRangeException), ["WindowSize"], "options",
             () => Score(new() { Model = ToyModel, WindowSize = 0 })),
+        new("BertScoringOptions.WindowTokens", "0", typeof(ArgumentOutOfRangeException), ["WindowTokens"], "options",
+            () => Score(new() { Model = ToyModel, WindowTokens = 0 })),
         new("BertScoringOptions.TruncatedTokensColumnName", "same as the output", typeof(ArgumentException), ["TruncatedTokensColumnName", "'E'"], "options",
             () => Score(new() { Model = ToyModel, TruncatedTokensColumnName = "E" })),
         new("BertScoringOptions.TokenCountColumnName", "blank", typeof(ArgumentException), ["TokenCountColumnName"], "options",
