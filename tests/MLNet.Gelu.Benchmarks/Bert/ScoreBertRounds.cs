@@ -47,7 +47,7 @@ internal static class ScoreBertRounds
         foreach (var (name, transformer) in new[] { ("ScoreBert, default options (as run)", scoreBert), ("ScoreBert, WindowSize 256 (as run)", rowWindows) })
         {
             var runs = new List<(int Rows, int Length)>();
-            transformer.Session.BeforeRun = (rows, length) => runs.Add((rows, length));
+            transformer.Session.BeforeRun = (rows, length, _) => runs.Add((rows, length));
             MlNetOnnxPipeline.Drain(transformer.Transform(data));
             transformer.Session.BeforeRun = null;
             Describe(name, runs, lengths);

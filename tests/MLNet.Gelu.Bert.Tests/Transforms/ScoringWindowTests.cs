@@ -96,7 +96,7 @@ public class ScoringWindowTests
     {
         using var transformer = Scoring.Ml.Transforms.ScoreBert("Embedding", "Text", options).Fit(Scoring.Texts("a"));
         var runs = new ConcurrentQueue<(int, int)>();
-        transformer.Session.BeforeRun = (rows, length) => runs.Enqueue((rows, length));
+        transformer.Session.BeforeRun = (rows, length, _) => runs.Enqueue((rows, length));
         var scored = transformer.Transform(Scoring.Texts([.. texts]));
         using var cursor = scored.GetRowCursor(scored.Schema);
         var embedding = cursor.GetGetter<VBuffer<float>>(scored.Schema["Embedding"]);
