@@ -8,9 +8,10 @@ namespace MLNet.Gelu.Bert;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Memory: a list is tokenized and scored in windows of texts (256, or <see cref="BertEmbedderOptions.MaxBatchSize"/> when
-/// larger), each window's tokens released before the next is read, so a call holds its results plus one window's tokens
-/// and vectors, never the whole list's. Between calls the embedder keeps at most one tokenized window per core, each no
+/// Memory: a list is tokenized and scored in windows (a window closes at 32,768 tokens or 2,048 texts, or
+/// <see cref="BertEmbedderOptions.MaxBatchSize"/> texts when larger), each sorted by length and cut into the cheapest runs, each
+/// window's tokens released before the next is read, so a call holds its results plus one window's tokens and vectors,
+/// never the whole list's. Between calls the embedder keeps at most one tokenized window per core, each no
 /// larger than a window at the model's token limit. A list scored in windows gets the vectors each text gets alone
 /// (within 1e‑5), as before.
 /// </para>
@@ -36,9 +37,6 @@ namespace MLNet.Gelu.Bert;
 /// </example>
 public sealed class BertEmbedder : IDisposable
 {
-    /// <summary>The fewest texts a window holds (<see cref="WindowTexts"/>).</summary>
-    private const int MinWindowTexts = 256;
-
     /// <summary>Tokenized windows kept for the next calls (at most one per core, each within <see cref="_retainedTokens"/>).</summary>
     private readonly ConcurrentBag<BertTokenizedRows> _rows = [];
 
@@ -61,8 +59,9 @@ public sealed class BertEmbedder : IDisposable
         options ??= new BertEmbedderOptions();
         options.Validate();
         Scorer = new BertScorer(model ?? BertModel.AllMiniLmL6V2(), options, nameof(BertEmbedder));
-        WindowTexts = Math.Max(MinWindowTexts, options.MaxBatchSize);
-        _retainedTokens = (long)WindowTexts * Scorer.Model.Settings.MaxTokens;
+        WindowTexts = Math.Max(BertBatchingOptions.DefaultWindowRows, options.MaxBatchSize);
+        int maxTokens = Scorer.Model.Settings.MaxTokens;
+        _retainedTokens = Math.Min((long)WindowTexts * maxTokens, (long)WindowTokens + maxTokens);
     }
 
     /// <summary>The model the session runs: the options' overrides applied and, with an activation rewrite, the graph rewritten.</summary>
@@ -84,10 +83,14 @@ public sealed class BertEmbedder : IDisposable
 
     /// <summary>
     /// The most texts one window holds: a list is tokenized and scored window by window, so an <c>Embed</c> call holds
-    /// the tokens of at most this many texts, however long the list. At least 256 (enough
-    /// to sort texts by length), and never fewer than <see cref="BertEmbedderOptions.MaxBatchSize"/> (a full batch).
+    /// the tokens of at most this many texts (and about <see cref="WindowTokens"/>), however long the list. 2,048, or
+    /// <see cref="BertEmbedderOptions.MaxBatchSize"/> when larger (a full batch).
     /// </summary>
     internal int WindowTexts { get; }
+
+    /// <summary>The tokens at which a window closes (it may exceed them by its last text): as ScoreBert's default windows,
+    /// sized in tokens so that a window holds many runs of short texts as of long ones, which sorting needs to pad little.</summary>
+    internal static int WindowTokens => BertBatchingOptions.DefaultWindowTokens;
 
     /// <summary>Embeds one text.</summary>
     /// <param name="text">The text; <see langword="null"/> is treated as empty.</param>
@@ -203,10 +206,11 @@ public sealed class BertEmbedder : IDisposable
         var rows = RentRows();
         try
         {
-            for (var start = 0; start < count; start += WindowTexts)
+            for (var start = 0; start < count;)
             {
                 var n = ReadWindow(rows, start, count, droppedTokens, tokenize, cancellationToken);
                 Batcher.Score(rows, destination.Slice(start * Dimension, n * Dimension), cancellationToken);
+                start += n;
             }
         }
         finally
@@ -227,11 +231,12 @@ public sealed class BertEmbedder : IDisposable
         var rows = RentRows();
         try
         {
-            for (var start = 0; start < count; start += WindowTexts)
+            for (var start = 0; start < count;)
             {
                 var n = ReadWindow(rows, start, count, droppedTokens, tokenize, cancellationToken);
                 Batcher.Score(rows, window, cancellationToken);
                 take(start, n);
+                start += n;
             }
         }
         finally
@@ -240,16 +245,22 @@ public sealed class BertEmbedder : IDisposable
         }
     }
 
-    /// <summary>Tokenizes the window of texts from <paramref name="start"/> into <paramref name="rows"/> (cleared first); returns how many.</summary>
+    /// <summary>
+    /// Tokenizes the window of texts from <paramref name="start"/> into <paramref name="rows"/> (cleared first), until it
+    /// holds <see cref="WindowTokens"/> tokens or <see cref="WindowTexts"/> texts or the list ends; returns how many texts.
+    /// </summary>
     private int ReadWindow(BertTokenizedRows rows, int start, int count, Span<int> droppedTokens, Action<BertTokenizedRows, int> tokenize, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Session.ThrowIfDisposed();
         rows.Clear();
-        var n = Math.Min(WindowTexts, count - start);
-        for (var i = 0; i < n; i++)
+        var limit = Math.Min(WindowTexts, count - start);
+        var n = 0;
+        for (long tokens = 0; n < limit && tokens < WindowTokens; n++)
         {
-            tokenize(rows, start + i);
+            int first = rows.SequenceCount;
+            tokenize(rows, start + n);
+            tokens += rows.TokenCount(first);
         }
 
         if (!droppedTokens.IsEmpty)

@@ -105,8 +105,9 @@ public record BertEmbedderOptions
         ConfigEntries = SessionConfigEntries,
     };
 
-    /// <summary>How the batcher cuts runs: the token budget and the row limit.</summary>
-    internal virtual BertBatchingOptions BatchingOptions() => new() { TokenBudget = TokenBudget, MaxBatchSize = MaxBatchSize };
+    /// <summary>How the batcher cuts runs: the token budget, the row limit, and the cheapest cuts for a run's fixed cost.</summary>
+    internal BertBatchingOptions BatchingOptions() =>
+        new() { TokenBudget = TokenBudget, MaxBatchSize = MaxBatchSize, RunCostTokens = BertBatchingOptions.DefaultRunCostTokens };
 
     internal BertTokenizerOptions TokenizerOptions() => new() { LongText = LongText, ChunkOverlap = ChunkOverlap };
 

@@ -59,6 +59,18 @@ internal sealed class BertTokenizedRows
     /// <summary>How many model inputs the buffers hold without growing.</summary>
     public int SequenceCapacity => _sequenceStart.Length;
 
+    /// <summary>The tokens of every model input (chunk) from <paramref name="firstSequence"/> on: one row's when it was tokenized last.</summary>
+    public int TokenCount(int firstSequence)
+    {
+        int sum = 0;
+        for (int s = firstSequence; s < SequenceCount; s++)
+        {
+            sum += Length(s);
+        }
+
+        return sum;
+    }
+
     /// <summary>Forgets all rows, keeping the buffers.</summary>
     public void Clear()
     {

@@ -161,7 +161,7 @@ internal sealed class BertBatchingCursor : DataViewRowCursor
             int first = _rows.SequenceCount;
             tokenizer.Tokenize(text, second, _rows);
             _dropped[_count] = _rows.DroppedTokens(_count);
-            _tokens[_count] = BertColumnMapper.TokenCount(_rows, first);
+            _tokens[_count] = _rows.TokenCount(first);
             windowTokens += _tokens[_count];
             _inputId(ref _ids[_count]);
             _batches[_count] = _input.Batch;

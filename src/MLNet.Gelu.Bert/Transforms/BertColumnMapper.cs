@@ -101,18 +101,6 @@ internal sealed class BertColumnMapper : ColumnMapper
         };
     }
 
-    /// <summary>The tokens of every model input (chunk) from <paramref name="firstSequence"/> on: one row's when it was tokenized last.</summary>
-    internal static int TokenCount(BertTokenizedRows rows, int firstSequence)
-    {
-        int sum = 0;
-        for (int s = firstSequence; s < rows.SequenceCount; s++)
-        {
-            sum += rows.Length(s);
-        }
-
-        return sum;
-    }
-
     /// <summary>The single-row path: each call tokenizes the current row; for the embedding, the transformer's
     /// <see cref="RowCombiner"/> scores it, merged with the rows of other engines that wait at the same time.</summary>
     protected override Delegate CreateGetter(DataViewRow input, int added)
@@ -131,7 +119,7 @@ internal sealed class BertColumnMapper : ColumnMapper
                 var (text, second) = read();
                 rows.Clear();
                 owner.Tokenizer.Tokenize(text, second, rows);
-                value = dropped ? rows.DroppedTokens(0) : TokenCount(rows, 0);
+                value = dropped ? rows.DroppedTokens(0) : rows.TokenCount(0);
             });
         }
 

@@ -20,13 +20,13 @@ public sealed record BertScoringOptions : BertEmbedderOptions
     /// that a window still holds many runs. Rows come out in input order; a window's pass-through columns and
     /// vectors are held in memory until its rows are served, and the first row comes out once its window is scored.
     /// </summary>
-    public int WindowTokens { get; init; } = 32_768;
+    public int WindowTokens { get; init; } = BertBatchingOptions.DefaultWindowTokens;
 
     /// <summary>
     /// The most rows one window holds (see <see cref="WindowTokens"/>): it bounds the memory of a window of very short
     /// texts (each row holds its pass-through columns and a vector of the model's hidden size). Default 2,048.
     /// </summary>
-    public int WindowSize { get; init; } = 2_048;
+    public int WindowSize { get; init; } = BertBatchingOptions.DefaultWindowRows;
 
     /// <summary>
     /// A second text column for sentence pairs (<c>[CLS] first [SEP] second [SEP]</c>, the second with token type 1);
@@ -45,16 +45,6 @@ public sealed record BertScoringOptions : BertEmbedderOptions
     /// (<c>[CLS]</c> and <c>[SEP]</c> included; summed over the windows of a chunked text). Default <see langword="null"/>.
     /// </summary>
     public string? TokenCountColumnName { get; init; }
-
-    /// <summary>
-    /// The fixed cost of one model run in padded tokens, for cutting a window into runs (see
-    /// <see cref="BertBatchingOptions.RunCostTokens"/>): all-MiniLM-L6-v2 on 2 CPU threads ran 64-token batches at about
-    /// 1.5× the time per token of 1,024-token batches, i.e. about 48 tokens more per run.
-    /// </summary>
-    internal const int RunCostTokens = 48;
-
-    /// <inheritdoc/>
-    internal override BertBatchingOptions BatchingOptions() => base.BatchingOptions() with { RunCostTokens = RunCostTokens };
 
     /// <inheritdoc/>
     internal override void Validate()
