@@ -52,7 +52,7 @@ public sealed partial class BertEmbeddingClusterGenerator
         IAsyncEnumerable<string?> texts, IProgress<BulkEmbeddingProgress>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var job = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
-        var calls = new ClusterCalls(_client, Options) { BeforeTry = _calls.BeforeTry };
+        var calls = _calls.WithNewCounters();
         var window = new Queue<(string?[] Texts, Task<EmbeddingReply> Reply)>();
         var chunks = texts.Chunk(Options.ChunkSize).GetAsyncEnumerator(job.Token);
         long rows = 0, handed = 0;

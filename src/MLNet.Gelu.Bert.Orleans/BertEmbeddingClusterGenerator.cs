@@ -25,7 +25,6 @@ namespace MLNet.Gelu.Bert;
 /// </remarks>
 public sealed partial class BertEmbeddingClusterGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
-    private readonly IClusterClient _client;
     private readonly ClusterCalls _calls;
     private readonly CancellationTokenSource _disposed = new();
     private volatile EmbeddingGeneratorMetadata _metadata = new(BertEmbeddingGenerator.ProviderName);
@@ -40,7 +39,6 @@ public sealed partial class BertEmbeddingClusterGenerator : IEmbeddingGenerator<
         ArgumentNullException.ThrowIfNull(client);
         options ??= new BertEmbeddingClusterOptions();
         options.Validate();
-        _client = client;
         Options = options;
         _calls = new ClusterCalls(client, options);
     }

@@ -31,6 +31,12 @@ internal sealed class ClusterCalls(IClusterClient client, BertEmbeddingClusterOp
     /// <summary>Test seam: called before each try with the call's texts and the try's number (1-based).</summary>
     internal Action<string?[], int>? BeforeTry { get; set; }
 
+    /// <summary>Test seam: called with each call's winning answer (which silo scored it).</summary>
+    internal Action<EmbeddingReply>? AfterAnswer { get; set; }
+
+    /// <summary>A fresh set of counters (for one bulk job) with the same client, options and seams.</summary>
+    public ClusterCalls WithNewCounters() => new(client, options) { BeforeTry = BeforeTry, AfterAnswer = AfterAnswer };
+
     /// <summary>Embeds <paramref name="texts"/> on the cluster.</summary>
     /// <param name="texts">The texts.</param>
     /// <param name="dimensions">Forwarded to the silo's generator, which checks it.</param>
@@ -97,6 +103,7 @@ internal sealed class ClusterCalls(IClusterClient client, BertEmbeddingClusterOp
                 var failure = Failure(attempt);
                 if (failure is null)
                 {
+                    AfterAnswer?.Invoke(attempt.Result);
                     return attempt.Result;
                 }
 

@@ -1,0 +1,130 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Runtime;
+using StackExchange.Redis;
+
+namespace MLNet.Gelu.Bert.Orleans.Tests.Support;
+
+/// <summary>
+/// Silo processes of one cluster (its own id, membership in the shared Redis) serving the toy model from files, and a
+/// client host in the test process that registered <c>AddBertEmbeddingCluster</c>, as an app would.
+/// </summary>
+internal sealed class ProcessCluster : IAsyncDisposable
+{
+    private readonly RedisServer _redis;
+    private readonly string _clusterId = "test-" + Guid.NewGuid().ToString("N")[..12];
+    private readonly TempFolder _folder = new();
+    private IHost? _client;
+
+    private ProcessCluster(RedisServer redis)
+    {
+        _redis = redis;
+        Model = Toy.WriteFiles(_folder.Path);
+    }
+
+    /// <summary>The toy's model files, as every silo loads them.</summary>
+    public (string Onnx, string Vocabulary) Model { get; }
+
+    public List<SiloProcess> Silos { get; } = [];
+
+    public BertEmbeddingClusterGenerator Generator => _client!.Services.GetRequiredService<BertEmbeddingClusterGenerator>();
+
+    public IClusterClient Client => _client!.Services.GetRequiredService<IClusterClient>();
+
+    /// <summary>Starts <paramref name="silos"/> silo processes at once, then the client, and waits until all silos are active.</summary>
+    public static async Task<ProcessCluster> StartAsync(RedisServer redis, int silos, BertEmbeddingClusterOptions clientOptions)
+    {
+        var cluster = new ProcessCluster(redis);
+        try
+        {
+            for (var i = 0; i < silos; i++)
+            {
+                cluster.Silos.Add(SiloProcess.Start(redis.Configuration, cluster._clusterId, cluster.Model));
+            }
+
+            await Task.WhenAll(cluster.Silos.Select(s => s.WaitReadyAsync()));
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.UseOrleansClient(client => client
+                .UseRedisClustering(options => options.ConfigurationOptions = ConfigurationOptions.Parse(redis.Configuration))
+                .Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster._clusterId, cluster._clusterId))
+                .Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1)));
+            builder.Services.AddBertEmbeddingCluster(clientOptions);
+            cluster._client = builder.Build();
+            await cluster._client.StartAsync();
+            await cluster.WaitForActiveSilosAsync(silos);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts one more silo and waits until the cluster counts it active.</summary>
+    public async Task<SiloProcess> AddSiloAsync()
+    {
+        var silo = SiloProcess.Start(_redis.Configuration, _clusterId, Model);
+        Silos.Add(silo);
+        await silo.WaitReadyAsync();
+        await WaitForActiveSilosAsync(Silos.Count(s => !s.HasExited));
+        return silo;
+    }
+
+    /// <summary>Waits until the cluster's membership counts <paramref name="count"/> active silos.</summary>
+    public async Task WaitForActiveSilosAsync(int count)
+    {
+        var management = Client.GetGrain<IManagementGrain>(0);
+        var deadline = DateTime.UtcNow + Cluster.Patience;
+        while ((await management.GetHosts(onlyActive: true)).Count != count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The cluster did not reach {count} active silos:\n{string.Join("\n---\n", Silos.Select(s => s.Log))}");
+            await Task.Delay(200);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            try
+            {
+                using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await _client.StopAsync(patience.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            _client.Dispose();
+        }
+
+        foreach (var silo in Silos)
+        {
+            silo.Dispose();
+        }
+
+        _folder.Dispose();
+    }
+}
+
+/// <summary>A temporary folder, deleted on dispose.</summary>
+internal sealed class TempFolder : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("mlnet-gelu-orleans-").FullName;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
