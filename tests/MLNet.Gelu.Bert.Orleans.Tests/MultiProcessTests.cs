@@ -28,8 +28,10 @@ public sealed class MultiProcessTests(RedisServer redis, ITestOutputHelper outpu
     [Fact]
     public async Task Three_silo_processes_answer_as_the_local_generator_and_stop_gracefully_on_SIGTERM()
     {
-        await using var cluster = await ProcessCluster.StartAsync(redis, 3, ClientOptions);
-        using var local = new BertEmbeddingGenerator(BertModel.FromFiles(cluster.Model.Onnx, cluster.Model.Vocabulary));
+        using var folder = new TempFolder();
+        var model = Toy.WriteFiles(folder.Path);
+        await using var cluster = await ProcessCluster.StartAsync(redis, 3, ClientOptions, model);
+        using var local = new BertEmbeddingGenerator(BertModel.FromFiles(model.Onnx, model.Vocabulary));
         string?[] texts = ["a b c", null, "", .. Enumerable.Range(0, 60).Select(Toy.Text)];
         var expected = await local.GenerateAsync(texts!);
         float[] Alone(string? text) => expected[Array.IndexOf(texts, text)].Vector.ToArray();
@@ -56,8 +58,10 @@ public sealed class MultiProcessTests(RedisServer redis, ITestOutputHelper outpu
     [Fact]
     public async Task SIGKILL_of_a_silo_mid_job_loses_no_row_and_keeps_the_order()
     {
-        await using var cluster = await ProcessCluster.StartAsync(redis, 3, ClientOptions);
-        using var local = new BertEmbedder(BertModel.FromFiles(cluster.Model.Onnx, cluster.Model.Vocabulary));
+        using var folder = new TempFolder();
+        var model = Toy.WriteFiles(folder.Path);
+        await using var cluster = await ProcessCluster.StartAsync(redis, 3, ClientOptions, model);
+        using var local = new BertEmbedder(BertModel.FromFiles(model.Onnx, model.Vocabulary));
         var texts = Enumerable.Range(0, 3000).Select(Toy.Text).ToArray();
         var killed = false;
         var reports = new ConcurrentQueue<BulkEmbeddingProgress>();
@@ -82,8 +86,10 @@ public sealed class MultiProcessTests(RedisServer redis, ITestOutputHelper outpu
     [Fact]
     public async Task A_silo_process_added_mid_job_receives_chunks()
     {
-        await using var cluster = await ProcessCluster.StartAsync(redis, 2, ClientOptions);
-        using var local = new BertEmbedder(BertModel.FromFiles(cluster.Model.Onnx, cluster.Model.Vocabulary));
+        using var folder = new TempFolder();
+        var model = Toy.WriteFiles(folder.Path);
+        await using var cluster = await ProcessCluster.StartAsync(redis, 2, ClientOptions, model);
+        using var local = new BertEmbedder(BertModel.FromFiles(model.Onnx, model.Vocabulary));
         var scoredBy = new ConcurrentDictionary<string, int>();
         cluster.Generator.Calls.AfterAnswer = reply => scoredBy.AddOrUpdate(reply.Silo!, reply.Count, (_, rows) => rows + reply.Count);
         string? newcomer = null;

@@ -9,24 +9,23 @@ using StackExchange.Redis;
 namespace MLNet.Gelu.Bert.Orleans.Tests.Support;
 
 /// <summary>
-/// Silo processes of one cluster (its own id, membership in the shared Redis) serving the toy model from files, and a
-/// client host in the test process that registered <c>AddBertEmbeddingCluster</c>, as an app would.
+/// Silo processes of one cluster (its own id, membership in the shared Redis) serving one model, and a client host in
+/// this process that registered <c>AddBertEmbeddingCluster</c>, as an app would.
 /// </summary>
 internal sealed class ProcessCluster : IAsyncDisposable
 {
     private readonly RedisServer _redis;
-    private readonly string _clusterId = "test-" + Guid.NewGuid().ToString("N")[..12];
-    private readonly TempFolder _folder = new();
+    private readonly string _clusterId = "cluster-" + Guid.NewGuid().ToString("N")[..12];
+    private readonly (string Onnx, string Vocabulary)? _model;
+    private readonly int _intraOpThreads;
     private IHost? _client;
 
-    private ProcessCluster(RedisServer redis)
+    private ProcessCluster(RedisServer redis, (string Onnx, string Vocabulary)? model, int intraOpThreads)
     {
         _redis = redis;
-        Model = Toy.WriteFiles(_folder.Path);
+        _model = model;
+        _intraOpThreads = intraOpThreads;
     }
-
-    /// <summary>The toy's model files, as every silo loads them.</summary>
-    public (string Onnx, string Vocabulary) Model { get; }
 
     public List<SiloProcess> Silos { get; } = [];
 
@@ -35,14 +34,20 @@ internal sealed class ProcessCluster : IAsyncDisposable
     public IClusterClient Client => _client!.Services.GetRequiredService<IClusterClient>();
 
     /// <summary>Starts <paramref name="silos"/> silo processes at once, then the client, and waits until all silos are active.</summary>
-    public static async Task<ProcessCluster> StartAsync(RedisServer redis, int silos, BertEmbeddingClusterOptions clientOptions)
+    /// <param name="redis">The membership store.</param>
+    /// <param name="silos">How many silos to start.</param>
+    /// <param name="clientOptions">The client generator's options.</param>
+    /// <param name="model">The model files every silo loads; null for the embedded all-MiniLM-L6-v2.</param>
+    /// <param name="intraOpThreads">Each silo's ONNX Runtime intra-op threads.</param>
+    public static async Task<ProcessCluster> StartAsync(
+        RedisServer redis, int silos, BertEmbeddingClusterOptions clientOptions, (string Onnx, string Vocabulary)? model, int intraOpThreads = 1)
     {
-        var cluster = new ProcessCluster(redis);
+        var cluster = new ProcessCluster(redis, model, intraOpThreads);
         try
         {
             for (var i = 0; i < silos; i++)
             {
-                cluster.Silos.Add(SiloProcess.Start(redis.Configuration, cluster._clusterId, cluster.Model));
+                cluster.Silos.Add(SiloProcess.Start(redis.Configuration, cluster._clusterId, model, intraOpThreads));
             }
 
             await Task.WhenAll(cluster.Silos.Select(s => s.WaitReadyAsync()));
@@ -68,7 +73,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
     /// <summary>Starts one more silo and waits until the cluster counts it active.</summary>
     public async Task<SiloProcess> AddSiloAsync()
     {
-        var silo = SiloProcess.Start(_redis.Configuration, _clusterId, Model);
+        var silo = SiloProcess.Start(_redis.Configuration, _clusterId, _model, _intraOpThreads);
         Silos.Add(silo);
         await silo.WaitReadyAsync();
         await WaitForActiveSilosAsync(Silos.Count(s => !s.HasExited));
@@ -79,10 +84,14 @@ internal sealed class ProcessCluster : IAsyncDisposable
     public async Task WaitForActiveSilosAsync(int count)
     {
         var management = Client.GetGrain<IManagementGrain>(0);
-        var deadline = DateTime.UtcNow + Cluster.Patience;
+        var deadline = DateTime.UtcNow + SiloProcess.Patience;
         while ((await management.GetHosts(onlyActive: true)).Count != count)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"The cluster did not reach {count} active silos:\n{string.Join("\n---\n", Silos.Select(s => s.Log))}");
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The cluster did not reach {count} active silos:\n{string.Join("\n---\n", Silos.Select(s => s.Log))}");
+            }
+
             await Task.Delay(200);
         }
     }
@@ -106,25 +115,6 @@ internal sealed class ProcessCluster : IAsyncDisposable
         foreach (var silo in Silos)
         {
             silo.Dispose();
-        }
-
-        _folder.Dispose();
-    }
-}
-
-/// <summary>A temporary folder, deleted on dispose.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("mlnet-gelu-orleans-").FullName;
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
         }
     }
 }

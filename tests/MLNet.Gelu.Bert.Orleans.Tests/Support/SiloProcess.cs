@@ -4,9 +4,12 @@ using System.Globalization;
 
 namespace MLNet.Gelu.Bert.Orleans.Tests.Support;
 
-/// <summary>One <c>samples/ClusterSilo</c> process (built beside the tests), serving the toy model from files.</summary>
+/// <summary>One <c>samples/ClusterSilo</c> process (ClusterSilo.dll, built beside this assembly).</summary>
 internal sealed class SiloProcess : IDisposable
 {
+    /// <summary>How long starting or stopping a silo may take (a liveness guard, never a timing assertion).</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _log = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -30,8 +33,9 @@ internal sealed class SiloProcess : IDisposable
 
     public string Log => string.Join('\n', _log);
 
-    /// <summary>Starts a silo of cluster <paramref name="clusterId"/> with membership in <paramref name="redis"/>.</summary>
-    public static SiloProcess Start(string redis, string clusterId, (string Onnx, string Vocabulary) model)
+    /// <summary>Starts a silo of cluster <paramref name="clusterId"/> with membership in <paramref name="redis"/>, serving
+    /// <paramref name="model"/>'s files (all-MiniLM-L6-v2 when null) on <paramref name="intraOpThreads"/> threads.</summary>
+    public static SiloProcess Start(string redis, string clusterId, (string Onnx, string Vocabulary)? model, int intraOpThreads)
     {
         int siloPort = Processes.FreePort(), gatewayPort = Processes.FreePort();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -45,8 +49,9 @@ internal sealed class SiloProcess : IDisposable
             Path.Combine(AppContext.BaseDirectory, "ClusterSilo.dll"),
             $"--Silo:Redis={redis}", $"--Silo:ClusterId={clusterId}",
             $"--Silo:SiloPort={siloPort.ToString(CultureInfo.InvariantCulture)}", $"--Silo:GatewayPort={gatewayPort.ToString(CultureInfo.InvariantCulture)}",
-            $"--Silo:Model={model.Onnx}", $"--Silo:Vocabulary={model.Vocabulary}",
-            "--Embeddings:IntraOpThreads=1",
+            $"--Silo:Model={model?.Onnx}", $"--Silo:Vocabulary={model?.Vocabulary}",
+            $"--Embeddings:IntraOpThreads={intraOpThreads.ToString(CultureInfo.InvariantCulture)}",
+            "--Embeddings:SessionConfigEntries:session.intra_op.allow_spinning=0",
             // A killed silo is declared dead within a few seconds, not the default tens of seconds.
             "--Membership:ProbeTimeout=00:00:01", "--Membership:NumMissedProbesLimit=2", "--Membership:NumVotesForDeathDeclaration=1",
             "--Membership:TableRefreshTimeout=00:00:02",
@@ -65,11 +70,11 @@ internal sealed class SiloProcess : IDisposable
     {
         try
         {
-            await _ready.Task.WaitAsync(Cluster.Patience);
+            await _ready.Task.WaitAsync(Patience);
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"The silo on port {SiloPort} was not ready within {Cluster.Patience}:\n{Log}");
+            throw new TimeoutException($"The silo on port {SiloPort} was not ready within {Patience}:\n{Log}");
         }
     }
 
@@ -84,7 +89,7 @@ internal sealed class SiloProcess : IDisposable
     public async Task<int> TerminateAsync()
     {
         Processes.Run("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
-        using var patience = new CancellationTokenSource(Cluster.Patience);
+        using var patience = new CancellationTokenSource(Patience);
         await _process.WaitForExitAsync(patience.Token);
         return _process.ExitCode;
     }
