@@ -12,6 +12,8 @@ using MLNet.Gelu.Benchmarks.Training;
 //                                                                                      PredictionEngines over one ScoreBert model vs offline
 //                                                                                      (--callers 1,64 --texts 200 --repetitions 1 for a short run;
 //                                                                                       --plot docs/serving-latency.png writes the latency-vs-load plot)
+// dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --cluster            Orleans: 1 silo vs in-process, 2 silos vs 1 (silo processes, Redis membership;
+//                                                                                      --texts N --rounds R)
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --tiny --filter '*Bert*'   a smoke run: 32 sentences, 512 MNIST rows
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --filter '*'         everything
 // Any other BenchmarkDotNet argument works (--filter, --list flat, ...); see docs/benchmarks.md.
@@ -28,6 +30,11 @@ if (args.Contains("--bert-stats"))
 if (args.Contains("--serving"))
 {
     return ServingBench.Run(args);
+}
+
+if (args.Contains("--cluster"))
+{
+    return ClusterBench.Run(args);
 }
 
 if (args.Contains("--time-to-accuracy"))
