@@ -156,11 +156,16 @@ internal sealed class ClusterCalls(IClusterClient client, BertEmbeddingClusterOp
     private Task<EmbeddingReply> TryOnce(string?[] texts, int? dimensions, string? modelId, CancellationToken cancellationToken) =>
         client.GetGrain<IEmbeddingGrain>(Random.Shared.NextInt64()).Embed(texts, dimensions, modelId, cancellationToken);
 
+    /// <summary>Counts a late answer of a call already answered (and observes a late failure, which nobody awaits).</summary>
     private void CountDuplicate(Task<EmbeddingReply> late)
     {
         if (late.IsCompletedSuccessfully && late.Result.Fault is null)
         {
             Interlocked.Increment(ref _duplicates);
+        }
+        else
+        {
+            _ = late.Exception;
         }
     }
 }

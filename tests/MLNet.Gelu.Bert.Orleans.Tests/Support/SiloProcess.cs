@@ -26,6 +26,10 @@ internal sealed class SiloProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
+    /// <summary>The silo program: ClusterSilo.dll beside this assembly unless set (an app on the ASP.NET Core shared
+    /// framework lacks packages the silo needs beside it, so it points at the sample's own build output).</summary>
+    public static string Executable { get; set; } = Path.Combine(AppContext.BaseDirectory, "ClusterSilo.dll");
+
     /// <summary>The silo-to-silo port, which also names the silo (<c>S127.0.0.1:port:generation</c>).</summary>
     public int SiloPort { get; }
 
@@ -42,11 +46,11 @@ internal sealed class SiloProcess : IDisposable
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = Path.GetDirectoryName(Executable),
         };
         string[] arguments =
         [
-            Path.Combine(AppContext.BaseDirectory, "ClusterSilo.dll"),
+            Executable,
             $"--Silo:Redis={redis}", $"--Silo:ClusterId={clusterId}",
             $"--Silo:SiloPort={siloPort.ToString(CultureInfo.InvariantCulture)}", $"--Silo:GatewayPort={gatewayPort.ToString(CultureInfo.InvariantCulture)}",
             $"--Silo:Model={model?.Onnx}", $"--Silo:Vocabulary={model?.Vocabulary}",
