@@ -90,21 +90,8 @@ public sealed partial class BertEmbeddingClusterGenerator : IEmbeddingGenerator<
     /// <param name="serviceType">The type asked for.</param>
     /// <param name="serviceKey">A key; this generator has no keyed services.</param>
     /// <exception cref="ArgumentNullException"><paramref name="serviceType"/> is <see langword="null"/>.</exception>
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        if (serviceType == typeof(EmbeddingGeneratorMetadata))
-        {
-            return _metadata;
-        }
-
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        EmbeddingGeneratorChecks.GetService(this, serviceType, serviceKey, _metadata, model: null);
 
     /// <summary>Stops accepting calls and fails those in flight with <see cref="ObjectDisposedException"/>. The cluster client stays open.</summary>
     public void Dispose() => _disposed.Cancel();
@@ -138,23 +125,8 @@ public sealed partial class BertEmbeddingClusterGenerator : IEmbeddingGenerator<
     }
 
     /// <summary>Checks options against the silos' model when a silo has named it; otherwise the silo checks them.</summary>
-    private void CheckAgainstKnownModel(EmbeddingGenerationOptions? options)
-    {
-        var known = _metadata;
-        if (options?.Dimensions is { } dimensions && known.DefaultModelDimensions is { } dimension && dimensions != dimension)
-        {
-            throw new ArgumentException(
-                $"EmbeddingGenerationOptions.Dimensions = {dimensions}, but {known.DefaultModelId} embeds into {dimension} dimensions; leave it null or set {dimension}.",
-                nameof(options));
-        }
-
-        if (options?.ModelId is { } modelId && known.DefaultModelId is { } model && !string.Equals(modelId, model, StringComparison.Ordinal))
-        {
-            throw new ArgumentException(
-                $"EmbeddingGenerationOptions.ModelId = '{modelId}', but this generator runs '{model}'; leave it null or name that model.",
-                nameof(options));
-        }
-    }
+    private void CheckAgainstKnownModel(EmbeddingGenerationOptions? options) =>
+        EmbeddingGeneratorChecks.CheckOptions(options, _metadata.DefaultModelId, _metadata.DefaultModelDimensions);
 
     private void Remember(EmbeddingReply reply)
     {

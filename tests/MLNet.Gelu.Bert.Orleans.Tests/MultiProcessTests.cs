@@ -29,9 +29,8 @@ public sealed class MultiProcessTests(RedisServer redis, ITestOutputHelper outpu
     public async Task Three_silo_processes_answer_as_the_local_generator_and_stop_gracefully_on_SIGTERM()
     {
         using var folder = new TempFolder();
-        var model = Toy.WriteFiles(folder.Path);
-        await using var cluster = await ProcessCluster.StartAsync(redis, 3, ClientOptions, model);
-        using var local = new BertEmbeddingGenerator(BertModel.FromFiles(model.Onnx, model.Vocabulary));
+        await using var cluster = await StartToyCluster(3, folder);
+        using var local = new BertEmbeddingGenerator(ToyFrom(folder));
         string?[] texts = ["a b c", null, "", .. Enumerable.Range(0, 60).Select(Toy.Text)];
         var expected = await local.GenerateAsync(texts!);
         float[] Alone(string? text) => expected[Array.IndexOf(texts, text)].Vector.ToArray();
@@ -59,9 +58,8 @@ public sealed class MultiProcessTests(RedisServer redis, ITestOutputHelper outpu
     public async Task SIGKILL_of_a_silo_mid_job_loses_no_row_and_keeps_the_order()
     {
         using var folder = new TempFolder();
-        var model = Toy.WriteFiles(folder.Path);
-        await using var cluster = await ProcessCluster.StartAsync(redis, 3, ClientOptions, model);
-        using var local = new BertEmbedder(BertModel.FromFiles(model.Onnx, model.Vocabulary));
+        await using var cluster = await StartToyCluster(3, folder);
+        using var local = new BertEmbedder(ToyFrom(folder));
         var texts = Enumerable.Range(0, 3000).Select(Toy.Text).ToArray();
         var killed = false;
         var reports = new ConcurrentQueue<BulkEmbeddingProgress>();
@@ -87,9 +85,8 @@ public sealed class MultiProcessTests(RedisServer redis, ITestOutputHelper outpu
     public async Task A_silo_process_added_mid_job_receives_chunks()
     {
         using var folder = new TempFolder();
-        var model = Toy.WriteFiles(folder.Path);
-        await using var cluster = await ProcessCluster.StartAsync(redis, 2, ClientOptions, model);
-        using var local = new BertEmbedder(BertModel.FromFiles(model.Onnx, model.Vocabulary));
+        await using var cluster = await StartToyCluster(2, folder);
+        using var local = new BertEmbedder(ToyFrom(folder));
         var scoredBy = new ConcurrentDictionary<string, int>();
         cluster.Generator.Calls.AfterAnswer = reply => scoredBy.AddOrUpdate(reply.Silo!, reply.Count, (_, rows) => rows + reply.Count);
         string? newcomer = null;
@@ -121,6 +118,13 @@ public sealed class MultiProcessTests(RedisServer redis, ITestOutputHelper outpu
         var texts = Enumerable.Range(0, embeddings.Count).Select(Toy.Text).ToArray();
         Vectors.AssertEqualsAlone(texts, embeddings, local.Embed);
     }
+
+    /// <summary>Silo processes serving the toy from files written into <paramref name="folder"/>.</summary>
+    private Task<ProcessCluster> StartToyCluster(int silos, TempFolder folder) => ProcessCluster.StartAsync(redis, silos, ClientOptions, Toy.WriteFiles(folder.Path));
+
+    /// <summary>The toy as the silos load it (the model files' default settings).</summary>
+    private static BertModel ToyFrom(TempFolder folder) =>
+        BertModel.FromFiles(Path.Combine(folder.Path, "toy.onnx"), Path.Combine(folder.Path, "toy-vocab.txt"));
 
     private static async Task<List<Embedding<float>>> Collect(IAsyncEnumerable<Embedding<float>> embeddings)
     {
