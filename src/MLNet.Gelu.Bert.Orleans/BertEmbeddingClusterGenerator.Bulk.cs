@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
+using Microsoft.ML;
 
 namespace MLNet.Gelu.Bert;
 
@@ -46,6 +47,41 @@ public sealed partial class BertEmbeddingClusterGenerator
         ArgumentNullException.ThrowIfNull(texts);
         ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
         return RunJob(texts, progress, cancellationToken);
+    }
+
+    /// <summary>Embeds a text column of an ML.NET <see cref="IDataView"/> across the cluster, one embedding per row in the
+    /// view's order: see <see cref="EmbedManyAsync(IEnumerable{string}, IProgress{BulkEmbeddingProgress}, CancellationToken)"/>.
+    /// The view is read with one cursor, as the job needs more rows.</summary>
+    /// <param name="data">The rows (a loaded file, a database query, any pipeline's output).</param>
+    /// <param name="textColumn">The text column (<c>ReadOnlyMemory&lt;char&gt;</c>; <c>string</c> in your classes).</param>
+    /// <param name="progress">Told after each chunk is handed back; <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Stops the job (and its chunks on the silos).</param>
+    /// <returns>The embeddings, row <c>i</c>'s <c>i</c>-th.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> or <paramref name="textColumn"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The view has no column <paramref name="textColumn"/>, or it does not hold text;
+    /// the message names the column and the columns there are.</exception>
+    /// <exception cref="ObjectDisposedException">The generator is disposed.</exception>
+    public IAsyncEnumerable<Embedding<float>> EmbedManyAsync(
+        IDataView data, string textColumn, IProgress<BulkEmbeddingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(textColumn);
+        int column = BertInputs.Resolve(data.Schema, textColumn);
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+        return RunJob(Texts(data, data.Schema[column]).ToAsyncEnumerable(), progress, cancellationToken);
+    }
+
+    /// <summary>The column's values, read lazily with one cursor.</summary>
+    private static IEnumerable<string?> Texts(IDataView data, DataViewSchema.Column column)
+    {
+        using var cursor = data.GetRowCursor([column]);
+        var getter = cursor.GetGetter<ReadOnlyMemory<char>>(column);
+        ReadOnlyMemory<char> value = default;
+        while (cursor.MoveNext())
+        {
+            getter(ref value);
+            yield return value.ToString();
+        }
     }
 
     private async IAsyncEnumerable<Embedding<float>> RunJob(

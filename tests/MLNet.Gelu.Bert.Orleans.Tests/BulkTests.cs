@@ -167,6 +167,23 @@ public sealed class BulkTests
         Vectors.AssertEqualsAlone([.. Enumerable.Range(0, embeddings.Count).Select(Toy.Text)], embeddings, Toy.Alone);
     }
 
+    [Fact]
+    public async Task An_IDataView_text_column_is_embedded_row_by_row_in_order()
+    {
+        await using var cluster = await Cluster.StartAsync(2);
+        using var generator = cluster.NewGenerator(new BertEmbeddingClusterOptions { ChunkSize = 16, MaxChunksInFlight = 3 });
+        var rows = Enumerable.Range(0, 300).Select(i => new TextRow { Id = i, Text = Toy.Text(i) }).ToArray();
+        var data = new Microsoft.ML.MLContext(seed: 1).Data.LoadFromEnumerable(rows);
+
+        var embeddings = await Collect(generator.EmbedManyAsync(data, nameof(TextRow.Text)));
+
+        Vectors.AssertEqualsAlone([.. rows.Select(r => r.Text)], embeddings, Toy.Alone);
+        var missing = Assert.Throws<ArgumentOutOfRangeException>(() => generator.EmbedManyAsync(data, "Body"));
+        Assert.Contains("'Body' was not found", missing.Message, StringComparison.Ordinal);
+        var numeric = Assert.Throws<ArgumentOutOfRangeException>(() => generator.EmbedManyAsync(data, nameof(TextRow.Id)));
+        Assert.Contains("'Id' has type", numeric.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<List<Embedding<float>>> Collect(IAsyncEnumerable<Embedding<float>> embeddings)
     {
         var list = new List<Embedding<float>>();
@@ -177,6 +194,14 @@ public sealed class BulkTests
 
         return list;
     }
+}
+
+/// <summary>A row of the IDataView test.</summary>
+internal sealed class TextRow
+{
+    public int Id { get; set; }
+
+    public string Text { get; set; } = "";
 }
 
 /// <summary>An <see cref="IProgress{T}"/> that reports on the caller's thread (Progress&lt;T&gt; posts, so reports could arrive late).</summary>
