@@ -10,7 +10,7 @@ public sealed partial class BertEmbeddingClusterGenerator
     /// <summary>
     /// Embeds a corpus across the cluster: the texts are read lazily, cut into chunks of
     /// <see cref="BertEmbeddingClusterOptions.ChunkSize"/> (chunk <c>k</c> holds rows <c>k × ChunkSize</c> onwards), and up to
-    /// <see cref="BertEmbeddingClusterOptions.MaxChunksInFlight"/> chunks are scored at once, each on the silo with the fewest calls in flight; the
+    /// <see cref="BertEmbeddingClusterOptions.MaxChunksInFlight"/> chunks are scored at once on silos chosen at random; the
     /// embeddings come back in input order, one per row, each exactly once.
     /// </summary>
     /// <param name="texts">The corpus; <see langword="null"/> entries are embedded as the empty text. Enumerated once, as the job

@@ -9,9 +9,8 @@ namespace MLNet.Gelu.Bert;
 /// (<c>services.AddBertEmbeddingCluster()</c> instead of <c>services.AddBertEmbeddingGenerator()</c>). Thread-safe.
 /// </summary>
 /// <remarks>
-/// <para><b>Where requests go</b>: each request is one grain call, placed on the silo with the fewest calls in flight and
-/// scored there by that silo's generator together with whatever else that silo is serving; results equal the in-process
-/// generator's.</para>
+/// <para><b>Where requests go</b>: each request is one grain call, placed on a silo at random and scored there by that
+/// silo's generator together with whatever else that silo is serving; results equal the in-process generator's.</para>
 /// <para><b>Failures</b>: bad input throws what the in-process generator throws (<see cref="ArgumentNullException"/> on the
 /// client; <see cref="ArgumentException"/> for options the silo's model does not match; <see cref="EmbeddingQueueFullException"/>
 /// when the silo's queue rejects). A request whose silo dies, cannot be reached, shuts down or does not answer within

@@ -11,7 +11,7 @@ namespace MLNet.Gelu.Bert;
 /// cluster that should score makes this call, with the same model.
 /// </summary>
 /// <remarks>
-/// Each call a client makes is placed on the silo with the fewest calls in flight and scored by that silo's generator, so the requests of all
+/// Each call a client makes is placed on a silo at random and scored by that silo's generator, so the requests of all
 /// clients that land on one silo are batched together by its scoring loop. The generator is created on the first request
 /// and disposed with the silo's container (requests still queued then fail with <see cref="ObjectDisposedException"/>,
 /// which the client retries on another silo).

@@ -8,16 +8,15 @@ namespace MLNet.Gelu.Bert;
 /// requests of every client that reach one silo share its scoring loop and are batched together.
 /// </summary>
 /// <remarks>
-/// Placement: an ordinary grain, deactivated after each call, which the client calls with a fresh random key each time, so
-/// every request (every chunk of a bulk job) is placed anew, on the silo with the fewest activations (Orleans'
-/// activation-count placement: of two silos drawn at random, the less loaded; the placing silo counts its own recent
-/// placements, so a burst does not pile onto one silo). As each activation lives for one call, that is the silo with the
-/// fewest calls in flight: it spreads a client's load over all silos more evenly than random placement, lets a silo that
-/// joins (no activations yet) take work at once, and never sends work to a silo the cluster has declared dead. A
-/// <c>[StatelessWorker]</c> would not spread it: stateless workers activate on the silo that receives the call, which for
-/// an external client is its gateway. The price is one activation per call: small next to scoring a request.
+/// Placement: an ordinary grain, placed at random over the silos that host it and deactivated after each call; the client
+/// calls it with a fresh random key each time, so every request (every chunk of a bulk job) is placed anew. That spreads a
+/// client's load over all silos, lets a silo that joins take work at once, and never sends work to a silo the cluster has
+/// declared dead. A <c>[StatelessWorker]</c> would not spread it: stateless workers activate on the silo that receives the
+/// call, which for an external client is its gateway. Activation-count placement was tried and withdrawn: the placing
+/// silo sees its own activations at once but the others' only when published, so sequential calls all stayed on the
+/// gateway and a silo that joined got no work. The price of placing each call is one activation: small next to scoring.
 /// </remarks>
-[ActivationCountBasedPlacement]
+[RandomPlacement]
 internal sealed class EmbeddingGrain(BertEmbeddingGenerator generator) : Grain, IEmbeddingGrain
 {
     /// <inheritdoc/>

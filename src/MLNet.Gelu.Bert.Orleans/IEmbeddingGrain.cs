@@ -13,5 +13,8 @@ internal interface IEmbeddingGrain : IGrainWithIntegerKey
     /// <param name="modelId">The caller's <c>EmbeddingGenerationOptions.ModelId</c>, checked by the silo's generator.</param>
     /// <param name="cancellationToken">Cancelled when the caller cancels (Orleans forwards it to the silo).</param>
     /// <returns>The vectors, or the fault the silo's generator raised (so the client rethrows the same exception type).</returns>
+    /// <remarks>Orleans' own response timeout (30 s by default) is lifted to the longest
+    /// <see cref="BertEmbeddingClusterOptions.RequestTimeout"/>: the client's timeout governs, and cancels the call when it gives up.</remarks>
+    [ResponseTimeout("01:00:00")]
     Task<EmbeddingReply> Embed(string?[] texts, int? dimensions, string? modelId, CancellationToken cancellationToken);
 }
