@@ -153,20 +153,7 @@ public sealed class BertEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
-        if (options?.Dimensions is { } dimensions && dimensions != Dimension)
-        {
-            throw new ArgumentException(
-                $"EmbeddingGenerationOptions.Dimensions = {dimensions}, but {Model.Name} embeds into {Dimension} dimensions; leave it null or set {Dimension}.",
-                nameof(options));
-        }
-
-        if (options?.ModelId is { } modelId && !string.Equals(modelId, _metadata.DefaultModelId, StringComparison.Ordinal))
-        {
-            throw new ArgumentException(
-                $"EmbeddingGenerationOptions.ModelId = '{modelId}', but this generator runs '{_metadata.DefaultModelId}'; leave it null or name that model.",
-                nameof(options));
-        }
-
+        EmbeddingGeneratorChecks.CheckOptions(options, _metadata.DefaultModelId, Dimension);
         string?[] texts = [.. values];
         return cancellationToken.IsCancellationRequested
             ? Task.FromCanceled<GeneratedEmbeddings<Embedding<float>>>(cancellationToken)
@@ -181,26 +168,8 @@ public sealed class BertEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     /// <param name="serviceType">The type asked for.</param>
     /// <param name="serviceKey">A key; this generator has no keyed services.</param>
     /// <exception cref="ArgumentNullException"><paramref name="serviceType"/> is <see langword="null"/>.</exception>
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        if (serviceType == typeof(EmbeddingGeneratorMetadata))
-        {
-            return _metadata;
-        }
-
-        if (serviceType == typeof(BertModel))
-        {
-            return Model;
-        }
-
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        EmbeddingGeneratorChecks.GetService(this, serviceType, serviceKey, _metadata, Model);
 
     /// <summary>Stops accepting requests, fails the queued ones with <see cref="ObjectDisposedException"/>, waits for the
     /// running round, and disposes the session.</summary>

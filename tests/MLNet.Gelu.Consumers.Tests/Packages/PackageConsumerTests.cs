@@ -90,6 +90,21 @@ public sealed partial class PackageConsumerTests(LocalFeed feed)
         Assert.Matches(@"(?m)fallback: (Cuda, 384 dimensions; log: \r?$|Cpu, 384 dimensions; log: .*not available \(OnnxRuntimeException: .*Failed to load.*falling back to the CPU)", run.Output);
     }
 
+    [Fact]
+    public void A_cluster_app_from_the_packages_hosts_a_silo_and_embeds_through_it()
+    {
+        using var app = ConsumerApp.Create("Cluster", feed);
+        var build = app.Build();
+        Assert.True(build.ExitCode == 0, build.Describe());
+
+        var run = app.Run();
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        // sbert.net's similarity of these two sentences for all-MiniLM-L6-v2 (as the CPU app above prints it).
+        Assert.Contains("cluster: 2 embeddings of 384, similarity 0.6660", run.Output);
+        Assert.Contains("bulk: 40 rows", run.Output);
+    }
+
     private static void AssertSimilarity(string output, int i, int j, double expected)
     {
         var match = Regex.Match(output, $@"similarity {i} {j}: (?<value>-?\d+\.\d+)");
