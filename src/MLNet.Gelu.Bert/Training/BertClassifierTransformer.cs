@@ -88,6 +88,32 @@ public sealed class BertClassifierTransformer : IArchivedTransformer
         return Bind(input.Schema).Transform(input);
     }
 
+    /// <summary>
+    /// The fine-tuned encoder as an ONNX BERT model, ready for <c>ScoreBert</c>, <see cref="BertEmbedder"/> and
+    /// <see cref="BertEmbeddingGenerator"/>, or for any ONNX runtime: train in ML.NET, serve anywhere.
+    /// </summary>
+    /// <returns>
+    /// A model with this classifier's vocabulary, lower-casing, token limit and pooling (CLS or mean; embeddings
+    /// L2-normalized, the <see cref="BertModelSettings"/> default). Its ONNX graph (opset 13, standard operators only) takes
+    /// <c>input_ids</c>, <c>attention_mask</c> and <c>token_type_ids</c> and has two outputs: <c>last_hidden_state</c>
+    /// [batch, sequence, hidden], which the embedding scorers pool, and <c>logits</c> [batch, classes], this classifier's
+    /// logits before the softmax (serve them with <c>WithSettings(model.Settings with { OutputName = "logits", Normalize = false })</c>).
+    /// Write <see cref="BertModel.OnnxModel"/> to a file to serve it elsewhere.
+    /// </returns>
+    public BertModel ExportEncoder()
+    {
+        byte[] onnx = EncoderOnnxExporter.Export(_weights, withLogits: true);
+        var settings = new BertModelSettings
+        {
+            LowerCase = LowerCase,
+            MaxTokens = _tokenizer.MaxTokens,
+            Pooling = _weights.Configuration.Pooling == EncoderPooling.Cls ? BertPooling.Cls : BertPooling.Mean,
+        };
+        using var model = new MemoryStream(onnx, writable: false);
+        using var vocabulary = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(_tokenizer.Vocabulary.Text), writable: false);
+        return BertModel.FromStreams(model, vocabulary, settings, "fine-tuned BERT classifier encoder");
+    }
+
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)_surrogate.Value).Save(ctx);
 
     JsonObject IArchivedTransformer.Archive(ZipArchive archive, string folder) => BertClassifierArchive.Write(this, archive, folder);
