@@ -58,7 +58,7 @@ public class BertClassifierExportTests(ITestOutputHelper output)
         using (var embedder = new BertEmbedder(exported.WithSettings(exported.Settings with { Normalize = false }), MiniLm.Options))
         {
             var vectors = embedder.Embed(Texts);
-            double worst = Texts.Select((_, i) => ExportedEncoders.MaxDifference(pooled[i], vectors[i])).Max();
+            double worst = Texts.Select((_, i) => Vectors.MaxAbsDifference(pooled[i], vectors[i])).Max();
             output.WriteLine($"BertEmbedder on the export vs engine pooled vectors: max difference {worst:g3}");
             Assert.True(worst <= 1e-4, $"Embeddings differ from the engine's pooled vectors by up to {worst:g3}.");
         }
@@ -68,7 +68,7 @@ public class BertClassifierExportTests(ITestOutputHelper output)
         using var scorer = ml.Transforms.ScoreBert("Logits", "Text", logitsModel).Fit(data);
         var served = ml.Data.CreateEnumerable<Scored>(scorer.Transform(data), reuseRowObject: false).Select(r => r.Logits).ToArray();
         var scores = ml.Data.CreateEnumerable<Classified>(classifier.Transform(data), reuseRowObject: false).Select(r => r.Score).ToArray();
-        double worstLogit = Texts.Select((_, i) => ExportedEncoders.MaxDifference(logits[i], served[i])).Max();
+        double worstLogit = Texts.Select((_, i) => Vectors.MaxAbsDifference(logits[i], served[i])).Max();
         double worstScore = Texts.Select((_, i) => Math.Abs(scores[i] - (served[i][1] - served[i][0]))).Max();
         output.WriteLine($"ScoreBert logits vs engine logits: {worstLogit:g3}; vs the classifier's scores (z1 − z0): {worstScore:g3}");
         Assert.True(worstLogit <= 1e-4, $"Served logits differ from the engine's by up to {worstLogit:g3}.");

@@ -63,8 +63,8 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
 
         var outputs = ExportedEncoders.Run(EncoderOnnxExporter.Export(weights, withLogits: true), batch, EncoderOnnxExporter.LastHiddenState, EncoderOnnxExporter.Logits);
 
-        double hidden = ExportedEncoders.MaxDifference(network.LastHidden, outputs[0]);
-        double logits = ExportedEncoders.MaxDifference(network.Logits, outputs[1]);
+        double hidden = Vectors.MaxAbsDifference(network.LastHidden, outputs[0]);
+        double logits = Vectors.MaxAbsDifference(network.Logits, outputs[1]);
         output.WriteLine($"{activation} {placement} {pooling}: max |ORT − engine| last hidden state {hidden:g3}, logits {logits:g3}");
         Assert.True(hidden <= 1e-4, $"Last hidden states differ by up to {hidden:g3}.");
         Assert.True(logits <= 1e-4, $"Logits differ by up to {logits:g3}.");
@@ -89,8 +89,8 @@ public class EncoderOnnxExporterTests(ITestOutputHelper output)
             long[] ids = batch.TokenIds.AsSpan(b * batch.Length, n).ToArray().Select(i => (long)i).ToArray();
             float[] original = raw.LastHiddenState(ids);
             var mine = exported.AsSpan(b * batch.Length * h, n * h);
-            worstEngine = Math.Max(worstEngine, ExportedEncoders.MaxDifference(network.LastHidden.Slice(b * batch.Length * h, n * h), mine));
-            worstOriginal = Math.Max(worstOriginal, ExportedEncoders.MaxDifference(original, mine));
+            worstEngine = Math.Max(worstEngine, Vectors.MaxAbsDifference(network.LastHidden.Slice(b * batch.Length * h, n * h), mine));
+            worstOriginal = Math.Max(worstOriginal, Vectors.MaxAbsDifference(original, mine));
         }
 
         output.WriteLine($"MiniLM exported: max |ORT − engine| {worstEngine:g3}, max |exported − original| {worstOriginal:g3}");

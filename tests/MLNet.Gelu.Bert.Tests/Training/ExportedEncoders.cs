@@ -88,17 +88,4 @@ internal static class ExportedEncoders
         using var results = session.Run(run, ["input_ids", "attention_mask", "token_type_ids"], [ids, masks, types], outputs);
         return results.Select(r => r.GetTensorDataAsSpan<float>().ToArray()).ToArray();
     }
-
-    /// <summary>The largest absolute difference.</summary>
-    public static double MaxDifference(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double worst = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            worst = Math.Max(worst, Math.Abs(expected[i] - actual[i]));
-        }
-
-        return worst;
-    }
 }
