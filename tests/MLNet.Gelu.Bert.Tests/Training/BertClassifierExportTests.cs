@@ -73,6 +73,13 @@ public class BertClassifierExportTests(ITestOutputHelper output)
         output.WriteLine($"ScoreBert logits vs engine logits: {worstLogit:g3}; vs the classifier's scores (z1 − z0): {worstScore:g3}");
         Assert.True(worstLogit <= 1e-4, $"Served logits differ from the engine's by up to {worstLogit:g3}.");
         Assert.True(worstScore <= 1e-4, $"Served logits differ from the classifier's scores by up to {worstScore:g3}.");
+
+        using var folder = new TempDirectory();
+        string onnxPath = Path.Combine(folder.Path, "classifier.onnx"), vocabularyPath = Path.Combine(folder.Path, "vocab.txt");
+        classifier.SaveEncoder(onnxPath, vocabularyPath);
+        var saved = BertModel.FromFiles(onnxPath, vocabularyPath, exported.Settings);
+        Assert.True(saved.OnnxModel.Span.SequenceEqual(exported.OnnxModel.Span), "The saved ONNX file differs from ExportEncoder's model.");
+        Assert.Equal(MiniLm.Model.Vocabulary.Tokens, saved.Vocabulary.Tokens);
     }
 
     private sealed class Scored
