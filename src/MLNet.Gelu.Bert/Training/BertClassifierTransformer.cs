@@ -88,6 +88,48 @@ public sealed class BertClassifierTransformer : IArchivedTransformer
         return Bind(input.Schema).Transform(input);
     }
 
+    /// <summary>
+    /// The fine-tuned encoder as an ONNX BERT model, ready for <c>ScoreBert</c>, <see cref="BertEmbedder"/> and
+    /// <see cref="BertEmbeddingGenerator"/>, or for any ONNX runtime: train in ML.NET, serve anywhere.
+    /// </summary>
+    /// <returns>
+    /// A model with this classifier's vocabulary, lower-casing, token limit and pooling (CLS or mean; embeddings
+    /// L2-normalized, the <see cref="BertModelSettings"/> default). Its ONNX graph (opset 13, standard operators only) takes
+    /// <c>input_ids</c>, <c>attention_mask</c> and <c>token_type_ids</c> and has two outputs: <c>last_hidden_state</c>
+    /// [batch, sequence, hidden], which the embedding scorers pool, and <c>logits</c> [batch, classes], this classifier's
+    /// logits before the softmax (serve them with <c>WithSettings(model.Settings with { OutputName = "logits", Normalize = false })</c>).
+    /// <see cref="SaveEncoder"/> writes the same model and vocabulary to files.
+    /// </returns>
+    public BertModel ExportEncoder()
+    {
+        byte[] onnx = EncoderOnnxExporter.Export(_weights, withLogits: true);
+        var settings = new BertModelSettings
+        {
+            LowerCase = LowerCase,
+            MaxTokens = _tokenizer.MaxTokens,
+            Pooling = _weights.Configuration.Pooling == EncoderPooling.Cls ? BertPooling.Cls : BertPooling.Mean,
+        };
+        using var model = new MemoryStream(onnx, writable: false);
+        using var vocabulary = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(_tokenizer.Vocabulary.Text), writable: false);
+        return BertModel.FromStreams(model, vocabulary, settings, "fine-tuned BERT classifier encoder");
+    }
+
+    /// <summary>
+    /// Writes <see cref="ExportEncoder"/>'s ONNX model and the WordPiece vocabulary to files, for serving without this
+    /// library; <see cref="BertModel.FromFiles"/> reads them back (pass the settings: CLS or mean pooling as trained).
+    /// </summary>
+    /// <param name="onnxPath">Where to write the ONNX model (overwritten if it exists).</param>
+    /// <param name="vocabularyPath">Where to write the vocabulary, one token per line (overwritten if it exists).</param>
+    /// <exception cref="ArgumentException">A path is null or empty.</exception>
+    /// <exception cref="DirectoryNotFoundException">A path's folder does not exist.</exception>
+    public void SaveEncoder(string onnxPath, string vocabularyPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(onnxPath);
+        ArgumentException.ThrowIfNullOrEmpty(vocabularyPath);
+        File.WriteAllBytes(onnxPath, EncoderOnnxExporter.Export(_weights, withLogits: true));
+        File.WriteAllText(vocabularyPath, _tokenizer.Vocabulary.Text);
+    }
+
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)_surrogate.Value).Save(ctx);
 
     JsonObject IArchivedTransformer.Archive(ZipArchive archive, string folder) => BertClassifierArchive.Write(this, archive, folder);

@@ -13,8 +13,9 @@ namespace MLNet.Gelu.Bert.Training;
 /// (<c>encoder.layer.0.attention.self.query.bias</c>); the matrices are often anonymous initializers (<c>927</c>) stored
 /// in × out: each is named through the graph, after the bias its MatMul's output is added to, and transposed to out × in.
 /// The shape comes from the tables; the head count from the attention-score scale <c>1/√d</c>, the LayerNorm ε from the
-/// constant added under its square root, the activation from <see cref="ActivationGraphInspector"/>. The classifier head
-/// is left to the caller.
+/// constant added under its square root, the activation from <see cref="ActivationGraphInspector"/>, the LayerNorm
+/// placement from a final LayerNorm (<c>encoder.final_layer_norm.weight</c>: pre-LN, as <see cref="EncoderOnnxExporter"/>
+/// writes it). The classifier head is left to the caller unless it asks for the model's own.
 /// </summary>
 internal static class OnnxEncoderReader
 {
@@ -24,7 +25,10 @@ internal static class OnnxEncoderReader
     /// <param name="hiddenDropout">Dropout on embeddings, block outputs and the pooled vector while training.</param>
     /// <param name="attentionDropout">Dropout on attention probabilities while training.</param>
     /// <param name="activation">An activation to put in place of the model's (swapped before fine-tuning); null keeps the model's.</param>
-    public static EncoderWeights Read(byte[] onnx, int classes, EncoderPooling pooling, float hiddenDropout, float attentionDropout, Activation? activation = null)
+    /// <param name="withHead">Also read the classifier head (<c>classifier.weight</c>, <c>classifier.bias</c>) from the model,
+    /// which must then have one of <paramref name="classes"/> logits; otherwise the head is left at zero.</param>
+    public static EncoderWeights Read(
+        byte[] onnx, int classes, EncoderPooling pooling, float hiddenDropout, float attentionDropout, Activation? activation = null, bool withHead = false)
     {
         var model = OnnxModels.Parse(onnx, nameof(onnx));
         var index = new GraphIndex(model.Graph);
@@ -52,9 +56,11 @@ internal static class OnnxEncoderReader
 
         var configuration = new EncoderConfiguration(
             word.Rows, position.Rows, type.Rows, hidden, layers, hidden / headSize, Require(tensors, "encoder.layer.0.intermediate.dense.bias").Columns,
-            activation ?? ActivationOf(model), EncoderNormPlacement.PostLayerNorm, pooling, classes, LayerNormEpsilon(index), hiddenDropout, attentionDropout);
+            activation ?? ActivationOf(model),
+            tensors.ContainsKey("encoder.final_layer_norm.weight") ? EncoderNormPlacement.PreLayerNorm : EncoderNormPlacement.PostLayerNorm,
+            pooling, classes, LayerNormEpsilon(index), hiddenDropout, attentionDropout);
         var weights = new EncoderWeights(configuration);
-        foreach (var tensor in weights.All.Where(t => !t.Name.StartsWith("classifier.", StringComparison.Ordinal)))
+        foreach (var tensor in weights.All.Where(t => withHead || !t.Name.StartsWith("classifier.", StringComparison.Ordinal)))
         {
             var source = Require(tensors, tensor.Name);
             if (source.Values.Length != tensor.Values.Length)
@@ -140,6 +146,13 @@ internal static class OnnxEncoderReader
     private static Activation ActivationOf(ModelProto model)
     {
         var kinds = ActivationGraphInspector.Find(model).CountByKind().Keys.ToArray();
+        if (kinds.Length == 0)
+        {
+            // ReLU and ELU are single operators, which the inspector does not report as GELU-like sites.
+            kinds = model.Graph.Node.Where(n => GraphIndex.IsDefaultDomain(n.Domain) && n.OpType is "Relu" or "Elu")
+                .Select(n => n.OpType == "Relu" ? Activation.Relu : Activation.Elu).Distinct().ToArray();
+        }
+
         if (kinds.Length != 1)
         {
             throw new InvalidDataException($"Expected one kind of activation in the ONNX model's feed-forward blocks, found {kinds.Length}: {string.Join(", ", kinds)}.");

@@ -1,0 +1,94 @@
+using Microsoft.ML;
+using MLNet.Gelu.Bert.Tests.Support;
+using MLNet.Gelu.Bert.Training;
+using MLNet.Gelu.Encoder;
+using Xunit.Abstractions;
+
+namespace MLNet.Gelu.Bert.Tests.Training;
+
+/// <summary>
+/// <see cref="BertClassifierTransformer.ExportEncoder"/> served by the library's ONNX Runtime paths: <see cref="BertEmbedder"/>
+/// returns the engine's pooled vectors, and <c>ScoreBert</c> on the <c>logits</c> output returns the logits behind the
+/// classifier's scores, each within 1e‑4. The classifier is a small trained encoder over MiniLM's vocabulary, so the whole
+/// text path (tokenizer, truncation, batching with padding) is the real one.
+/// </summary>
+public class BertClassifierExportTests(ITestOutputHelper output)
+{
+    private const int MaxTokens = 16;
+
+    private static readonly string[] Texts =
+    [
+        "The movie was surprisingly good.",
+        "Terrible battery life.",
+        "I would not buy this phone again, although the camera is excellent and the screen is bright enough outdoors.",
+        "ok",
+        string.Empty,
+    ];
+
+    private sealed class Row
+    {
+        public string Text { get; set; } = string.Empty;
+    }
+
+    [Fact]
+    public void Exported_encoder_serves_the_engine_embeddings_and_logits()
+    {
+        var ml = new MLContext(seed: 1);
+        var weights = ExportedEncoders.Trained(Activation.Gelu, EncoderNormPlacement.PostLayerNorm, EncoderPooling.Mean, vocabulary: MiniLm.Model.Vocabulary.Tokens.Count, classes: 2);
+        var tokenizer = new BertTextTokenizer(MiniLm.Model.Vocabulary, lowerCase: true, MaxTokens);
+        var classifier = new BertClassifierTransformer(weights, tokenizer, lowerCase: true, "Text", null, PredictionHeads.Binary(ml), threads: 1);
+
+        var exported = classifier.ExportEncoder();
+
+        Assert.Equal((BertPooling.Mean, MaxTokens, true, true), (exported.Settings.Pooling, exported.Settings.MaxTokens, exported.Settings.LowerCase, exported.Settings.Normalize));
+        Assert.Equal(weights.Configuration.Hidden, exported.HiddenSize);
+
+        var network = new EncoderNetwork(weights, 1, MaxTokens, threads: 1);
+        var pooled = new List<float[]>();
+        var logits = new List<float[]>();
+        foreach (var text in Texts)
+        {
+            var (ids, types) = BertClassifierTexts.Encode(tokenizer, text, null);
+            var random = new RandomSource(1);
+            network.Forward(new EncoderBatch(1, ids.Length, ids, types, [ids.Length], null), training: false, ref random);
+            pooled.Add(network.Pooled.ToArray());
+            logits.Add(network.Logits.ToArray());
+        }
+
+        using (var embedder = new BertEmbedder(exported.WithSettings(exported.Settings with { Normalize = false }), MiniLm.Options))
+        {
+            var vectors = embedder.Embed(Texts);
+            double worst = Texts.Select((_, i) => Vectors.MaxAbsDifference(pooled[i], vectors[i])).Max();
+            output.WriteLine($"BertEmbedder on the export vs engine pooled vectors: max difference {worst:g3}");
+            Assert.True(worst <= 1e-4, $"Embeddings differ from the engine's pooled vectors by up to {worst:g3}.");
+        }
+
+        var data = ml.Data.LoadFromEnumerable(Texts.Select(t => new Row { Text = t }));
+        var logitsModel = exported.WithSettings(exported.Settings with { OutputName = EncoderOnnxExporter.Logits, Normalize = false });
+        using var scorer = ml.Transforms.ScoreBert("Logits", "Text", logitsModel).Fit(data);
+        var served = ml.Data.CreateEnumerable<Scored>(scorer.Transform(data), reuseRowObject: false).Select(r => r.Logits).ToArray();
+        var scores = ml.Data.CreateEnumerable<Classified>(classifier.Transform(data), reuseRowObject: false).Select(r => r.Score).ToArray();
+        double worstLogit = Texts.Select((_, i) => Vectors.MaxAbsDifference(logits[i], served[i])).Max();
+        double worstScore = Texts.Select((_, i) => Math.Abs(scores[i] - (served[i][1] - served[i][0]))).Max();
+        output.WriteLine($"ScoreBert logits vs engine logits: {worstLogit:g3}; vs the classifier's scores (z1 − z0): {worstScore:g3}");
+        Assert.True(worstLogit <= 1e-4, $"Served logits differ from the engine's by up to {worstLogit:g3}.");
+        Assert.True(worstScore <= 1e-4, $"Served logits differ from the classifier's scores by up to {worstScore:g3}.");
+
+        using var folder = new TempDirectory();
+        string onnxPath = Path.Combine(folder.Path, "classifier.onnx"), vocabularyPath = Path.Combine(folder.Path, "vocab.txt");
+        classifier.SaveEncoder(onnxPath, vocabularyPath);
+        var saved = BertModel.FromFiles(onnxPath, vocabularyPath, exported.Settings);
+        Assert.True(saved.OnnxModel.Span.SequenceEqual(exported.OnnxModel.Span), "The saved ONNX file differs from ExportEncoder's model.");
+        Assert.Equal(MiniLm.Model.Vocabulary.Tokens, saved.Vocabulary.Tokens);
+    }
+
+    private sealed class Scored
+    {
+        public float[] Logits { get; set; } = [];
+    }
+
+    private sealed class Classified
+    {
+        public float Score { get; set; }
+    }
+}
