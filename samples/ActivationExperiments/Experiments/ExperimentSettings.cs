@@ -56,6 +56,12 @@ internal sealed record ExperimentSettings
     /// <summary>UCI sentences the from-scratch encoders train on (the first of the sentiment experiment's fixed shuffle; same 70 / 15 / 15 % split).</summary>
     public int EncoderSentences { get; init; } = 3000;
 
+    /// <summary>Seeds per activation of the MiniLM fine-tuning experiment.</summary>
+    public int FineTuneSeeds { get; init; } = 5;
+
+    /// <summary>Epochs of each MiniLM fine-tuning run (the trainer's default).</summary>
+    public int FineTuneEpochs { get; init; } = 3;
+
     public static ExperimentSettings Smoke { get; } = new()
     {
         Mode = "smoke",
@@ -76,6 +82,8 @@ internal sealed record ExperimentSettings
         EncoderLearningRates = [3e-3],
         LongRangeSplit = (200, 50, 50),
         EncoderSentences = 150,
+        FineTuneSeeds = 1,
+        FineTuneEpochs = 1,
     };
 
     public static ExperimentSettings Quick { get; } = new()
@@ -94,6 +102,7 @@ internal sealed record ExperimentSettings
         EncoderEpochs = 3,
         LongRangeSplit = (1000, 300, 300),
         EncoderSentences = 1000,
+        FineTuneSeeds = 2,
     };
 
     public static ExperimentSettings Full { get; } = new()

@@ -5,7 +5,7 @@ using MLNet.Gelu;
 
 namespace ActivationExperiments.Reporting;
 
-/// <summary>The table of the encoders trained from scratch.</summary>
+/// <summary>The tables of the encoders trained from scratch and of MiniLM fine-tuned per activation.</summary>
 internal static partial class MarkdownReport
 {
     public static string Encoder(ExperimentSettings settings, EncoderExperiment.Result encoder, IReadOnlyList<string> plots)
@@ -42,6 +42,27 @@ internal static partial class MarkdownReport
             text.AppendLine($"![Encoder from scratch, {task.Name}: test accuracy per seed]({plots[t]})");
         }
 
+        return text.ToString();
+    }
+
+    public static string FineTune(FineTuneExperiment.Result fineTune, string plot)
+    {
+        var text = new StringBuilder();
+        text.Append(Line($"**MiniLM fine-tuned with each activation** (binary BertClassifier, default options, {fineTune.Epochs} epochs; " +
+            $"{fineTune.Train:N0} train / {fineTune.Test:N0} test sentences; the activation swapped in before fine-tuning; {fineTune.Runs.Count} runs, " +
+            $"{fineTune.Seconds / 60:F1} minutes):"));
+        text.AppendLine();
+        text.AppendLine("| activation | runs | median test accuracy | IQR | min – max | median AUC |");
+        text.AppendLine("|---|---|---|---|---|---|");
+        foreach (var group in fineTune.Runs.GroupBy(r => r.Variant))
+        {
+            var accuracy = Summary.Of(group.Select(r => r.Accuracy * 100));
+            text.Append(Line($"| {group.Key} | {accuracy.Count} | **{accuracy.Median:F2} %** | {accuracy.Q1:F2} – {accuracy.Q3:F2} | " +
+                $"{accuracy.Min:F2} – {accuracy.Max:F2} | {Summary.MedianOf(group.Select(r => r.Auc)):F4} |"));
+        }
+
+        text.AppendLine();
+        text.AppendLine($"![MiniLM fine-tuned with each activation: test accuracy per seed]({plot})");
         return text.ToString();
     }
 }

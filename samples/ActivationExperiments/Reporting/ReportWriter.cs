@@ -67,6 +67,14 @@ internal sealed class ReportWriter(string root)
             markdown.Append(MarkdownReport.Encoder(settings, encoder, [.. encoder.Tasks.Select(t => Plot(EncoderPlotName(t.Name)))]));
         }
 
+        if (contents.FineTune is { } fineTune)
+        {
+            Plots.Dots(
+                [.. fineTune.Runs.GroupBy(r => r.Variant).Select(g => (g.Key, (IReadOnlyList<double>)[.. g.Select(r => r.Accuracy * 100)]))],
+                $"MiniLM fine-tuned with each activation: test accuracy per seed ({mode} run)", "test accuracy (%)", PlotPath("finetune"));
+            markdown.Append(MarkdownReport.FineTune(fineTune, Plot("finetune")));
+        }
+
         if (writeResults)
         {
             ResultsFile.Write(Path.Combine(root, "samples", "ActivationExperiments", "results", $"{mode}-{contents.Experiment}.json"), contents);

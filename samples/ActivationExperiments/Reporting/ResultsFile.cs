@@ -18,10 +18,10 @@ internal static class ResultsFile
     public sealed record Contents(
         string Mode, string Command, DateTime StartedUtc, double Seconds, int ProcessorCount,
         MnistExperiment.Result? Mnist, SentimentExperiment.Result? Sentiment, ThroughputExperiment.Result? Throughput = null, Int8Experiment.Result? Int8 = null,
-        EncoderExperiment.Result? Encoder = null)
+        EncoderExperiment.Result? Encoder = null, FineTuneExperiment.Result? FineTune = null)
     {
         public string Experiment => Mnist is not null ? "mnist" : Sentiment is not null ? "sentiment" : Int8 is not null ? (Int8.SpeedOnly ? "int8-speed" : "int8")
-            : Encoder is not null ? "encoder" : "throughput";
+            : Encoder is not null ? "encoder" : FineTune is not null ? "finetune" : "throughput";
     }
 
     public static void Write(string path, Contents contents)
