@@ -7,14 +7,15 @@ using ActivationExperiments.Reporting;
 //   dotnet run -c Release --project samples/ActivationExperiments -- --full    (the documented run)
 //   dotnet run -c Release --project samples/ActivationExperiments -- --smoke   (plumbing only, seconds; writes to a temp folder)
 //   dotnet run -c Release --project samples/ActivationExperiments -- --full --only int8   (int8 recipes vs float32, MiniLM and ArcticXs; only when asked)
+//   dotnet run -c Release --project samples/ActivationExperiments -- --full --only finetune   (MiniLM fine-tuned per activation; about an hour)
 //   dotnet run -c Release --project samples/ActivationExperiments -- --full --only int8-speed   (the default int8 recipe's speed, 15 rounds)
-// Options: --only mnist|sentiment|throughput|int8|int8-speed (repeatable), --out FOLDER (default: the repository root for quick/full,
+// Options: --only mnist|sentiment|throughput|encoder|int8|int8-speed|finetune (repeatable), --out FOLDER (default: the repository root for quick/full,
 //   a temp folder for smoke), --report results/MODE-EXPERIMENT.json (redraw plots and tables of a finished run, no training).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-string[] experiments = ["mnist", "sentiment", "throughput"];
-// Run only when asked for (--only int8): it takes longer than the quick run's budget.
-string[] optional = ["int8", "int8-speed"];
+string[] experiments = ["mnist", "sentiment", "throughput", "encoder"];
+// Run only when asked for (--only int8, --only finetune): they take longer than the quick run's budget.
+string[] optional = ["int8", "int8-speed", "finetune"];
 
 var settings = ExperimentSettings.Quick;
 var only = new List<string>();
@@ -70,6 +71,10 @@ foreach (string experiment in chosen)
         "mnist" => new ResultsFile.Contents(settings.Mode, command, started, 0, Environment.ProcessorCount, MnistExperiment.Run(settings, Console.Out), null),
         "sentiment" => new ResultsFile.Contents(settings.Mode, command, started, 0, Environment.ProcessorCount, null, SentimentExperiment.Run(settings, Console.Out)),
         "int8" => new ResultsFile.Contents(settings.Mode, command, started, 0, Environment.ProcessorCount, null, null, null, Int8Experiment.Run(settings, Console.Out)),
+        "encoder" => new ResultsFile.Contents(
+            settings.Mode, command, started, 0, Environment.ProcessorCount, null, null, null, null, EncoderExperiment.Run(settings, Console.Out)),
+        "finetune" => new ResultsFile.Contents(
+            settings.Mode, command, started, 0, Environment.ProcessorCount, null, null, null, null, null, FineTuneExperiment.Execute(settings, Console.Out)),
         "int8-speed" => new ResultsFile.Contents(
             settings.Mode, command, started, 0, Environment.ProcessorCount, null, null, null, Int8Experiment.RunSpeed(settings, Console.Out)),
         _ => new ResultsFile.Contents(settings.Mode, command, started, 0, Environment.ProcessorCount, null, null, ThroughputExperiment.Run(settings, Console.Out)),

@@ -41,6 +41,27 @@ internal sealed record ExperimentSettings
     /// <summary>Sentences of the int8 experiment's calibration set (the first of the training split).</summary>
     public int Int8CalibrationSentences { get; init; } = 300;
 
+    /// <summary>Seeds per activation and learning rate of the from-scratch encoders.</summary>
+    public int EncoderSeeds { get; init; } = 5;
+
+    /// <summary>Epochs of a from-scratch encoder (the weights of the epoch with the lowest validation loss are kept).</summary>
+    public int EncoderEpochs { get; init; } = 5;
+
+    /// <summary>Peak AdamW rates tried per activation for the from-scratch encoders; the one with the lowest median validation error is reported.</summary>
+    public IReadOnlyList<double> EncoderLearningRates { get; init; } = [1e-3, 3e-3];
+
+    /// <summary>Synthetic long-range sequences: train, validation, test.</summary>
+    public (int Train, int Validation, int Test) LongRangeSplit { get; init; } = (2500, 500, 500);
+
+    /// <summary>UCI sentences the from-scratch encoders train on (the first of the sentiment experiment's fixed shuffle; same 70 / 15 / 15 % split).</summary>
+    public int EncoderSentences { get; init; } = 3000;
+
+    /// <summary>Seeds per activation of the MiniLM fine-tuning experiment.</summary>
+    public int FineTuneSeeds { get; init; } = 5;
+
+    /// <summary>Epochs of each MiniLM fine-tuning run (the trainer's default).</summary>
+    public int FineTuneEpochs { get; init; } = 3;
+
     public static ExperimentSettings Smoke { get; } = new()
     {
         Mode = "smoke",
@@ -56,6 +77,13 @@ internal sealed record ExperimentSettings
         Int8Rounds = 2,
         Int8SpeedRounds = 2,
         Int8CalibrationSentences = 30,
+        EncoderSeeds = 1,
+        EncoderEpochs = 1,
+        EncoderLearningRates = [3e-3],
+        LongRangeSplit = (200, 50, 50),
+        EncoderSentences = 150,
+        FineTuneSeeds = 1,
+        FineTuneEpochs = 1,
     };
 
     public static ExperimentSettings Quick { get; } = new()
@@ -70,6 +98,11 @@ internal sealed record ExperimentSettings
         NeighbourQueries = 100,
         ThroughputSentences = 300,
         ThroughputRounds = 3,
+        EncoderSeeds = 2,
+        EncoderEpochs = 3,
+        LongRangeSplit = (1000, 300, 300),
+        EncoderSentences = 1000,
+        FineTuneSeeds = 2,
     };
 
     public static ExperimentSettings Full { get; } = new()

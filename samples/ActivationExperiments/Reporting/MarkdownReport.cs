@@ -7,7 +7,7 @@ using MLNet.Gelu;
 namespace ActivationExperiments.Reporting;
 
 /// <summary>The generated part of docs/experiments.md for one mode: how it was run and the result tables (the program runs under the invariant culture).</summary>
-internal static class MarkdownReport
+internal static partial class MarkdownReport
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 

@@ -53,6 +53,28 @@ internal sealed class ReportWriter(string root)
             markdown.Append(MarkdownReport.Int8(int8));
         }
 
+        if (contents.Encoder is { } encoder)
+        {
+            foreach (var task in encoder.Tasks)
+            {
+                Plots.Dots(
+                    [.. Enum.GetValues<MLNet.Gelu.Activation>().Select(a => (a.ToString(),
+                        (IReadOnlyList<double>)[.. task.Runs.Where(r => r.Activation == a && r.LearningRate == task.ChosenLearningRate[a]).Select(r => (1 - r.TestError) * 100)]))],
+                    $"Encoder from scratch, {task.Name}: test accuracy per seed, chosen learning rate ({mode} run)", "test accuracy (%)",
+                    PlotPath(EncoderPlotName(task.Name)));
+            }
+
+            markdown.Append(MarkdownReport.Encoder(settings, encoder, [.. encoder.Tasks.Select(t => Plot(EncoderPlotName(t.Name)))]));
+        }
+
+        if (contents.FineTune is { } fineTune)
+        {
+            Plots.Dots(
+                [.. fineTune.Runs.GroupBy(r => r.Variant).Select(g => (g.Key, (IReadOnlyList<double>)[.. g.Select(r => r.Accuracy * 100)]))],
+                $"MiniLM fine-tuned with each activation: test accuracy per seed ({mode} run)", "test accuracy (%)", PlotPath("finetune"));
+            markdown.Append(MarkdownReport.FineTune(fineTune, Plot("finetune")));
+        }
+
         if (writeResults)
         {
             ResultsFile.Write(Path.Combine(root, "samples", "ActivationExperiments", "results", $"{mode}-{contents.Experiment}.json"), contents);
@@ -61,4 +83,6 @@ internal sealed class ReportWriter(string root)
         DocumentRegion.Replace(Path.Combine(_docs, "experiments.md"), $"{mode}:{contents.Experiment}", markdown.ToString());
         return markdown.ToString();
     }
+
+    private static string EncoderPlotName(string task) => "encoder-" + task.Replace(' ', '-');
 }

@@ -14,12 +14,14 @@ internal static class ResultsFile
         Converters = { new JsonStringEnumConverter() },
     };
 
-    /// <summary>One experiment's results (exactly one of the four is set) and how they were produced.</summary>
+    /// <summary>One experiment's results (exactly one is set) and how they were produced.</summary>
     public sealed record Contents(
         string Mode, string Command, DateTime StartedUtc, double Seconds, int ProcessorCount,
-        MnistExperiment.Result? Mnist, SentimentExperiment.Result? Sentiment, ThroughputExperiment.Result? Throughput = null, Int8Experiment.Result? Int8 = null)
+        MnistExperiment.Result? Mnist, SentimentExperiment.Result? Sentiment, ThroughputExperiment.Result? Throughput = null, Int8Experiment.Result? Int8 = null,
+        EncoderExperiment.Result? Encoder = null, FineTuneExperiment.Result? FineTune = null)
     {
-        public string Experiment => Mnist is not null ? "mnist" : Sentiment is not null ? "sentiment" : Int8 is not null ? (Int8.SpeedOnly ? "int8-speed" : "int8") : "throughput";
+        public string Experiment => Mnist is not null ? "mnist" : Sentiment is not null ? "sentiment" : Int8 is not null ? (Int8.SpeedOnly ? "int8-speed" : "int8")
+            : Encoder is not null ? "encoder" : FineTune is not null ? "finetune" : "throughput";
     }
 
     public static void Write(string path, Contents contents)

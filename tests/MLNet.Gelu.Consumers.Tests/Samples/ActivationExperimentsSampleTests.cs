@@ -27,6 +27,18 @@ public sealed class ActivationExperimentsSampleTests : IDisposable
 
         Assert.True(File.Exists(Path.Combine(results, "quick-sentiment.json")), run.Describe());
         Assert.True(File.Exists(Path.Combine(results, "quick-throughput.json")), run.Describe());
+        using (var encoder = JsonDocument.Parse(File.ReadAllText(Path.Combine(results, "quick-encoder.json"))))
+        {
+            var tasks = encoder.RootElement.GetProperty("Encoder").GetProperty("Tasks").EnumerateArray().ToArray();
+            Assert.Equal(["UCI sentiment", "long-range equality"], tasks.Select(t => t.GetProperty("Name").GetString()!));
+            foreach (var task in tasks)
+            {
+                var runs = task.GetProperty("Runs").EnumerateArray().ToArray();
+                Assert.Equal(AllActivations.Order(), runs.Select(r => r.GetProperty("Activation").GetString()!).Distinct().Order());
+                Assert.All(runs, r => Assert.InRange(r.GetProperty("TestError").GetDouble(), 0, 1));
+            }
+        }
+
         string report = File.ReadAllText(Path.Combine(_workspace, "docs", "experiments.md"));
         foreach (string activation in AllActivations)
         {
@@ -34,6 +46,26 @@ public sealed class ActivationExperimentsSampleTests : IDisposable
         }
 
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(_workspace, "docs"), "experiments-quick-*.png"));
+    }
+
+    [Fact]
+    public void Encoder_runs_from_scratch_are_deterministic_per_seed()
+    {
+        string[] losses = [.. Enumerable.Range(0, 2).Select(i =>
+        {
+            string folder = Path.Combine(_workspace, $"run{i}");
+            var run = DotNet.Run(Repository.Root, "run", "--project", Repository.PathOf("samples", "ActivationExperiments"), "-c", "Release",
+                "--", "--smoke", "--only", "encoder", "--out", folder);
+            Assert.True(run.ExitCode == 0, run.Describe());
+            using var encoder = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "samples", "ActivationExperiments", "results", "smoke-encoder.json")));
+            // Everything a run learned, in job order (the runs go side by side on the cores, so they finish in any order).
+            return string.Join(";", encoder.RootElement.GetProperty("Encoder").GetProperty("Tasks").EnumerateArray()
+                .SelectMany(t => t.GetProperty("Runs").EnumerateArray())
+                .Select(r => $"{r.GetProperty("Activation")} {r.GetProperty("TrainingLoss")} {r.GetProperty("ValidationLoss")} {r.GetProperty("TestError")}"));
+        })];
+
+        Assert.Contains("Gelu", losses[0]);
+        Assert.Equal(losses[0], losses[1]);
     }
 
     public void Dispose() => Directory.Delete(_workspace, recursive: true);
