@@ -49,34 +49,7 @@ public class ScoringCombinerTests
         const int Rounds = 40, Threads = 6, PerThread = 6;
         var (rows, alone) = Rows(input);
         using var transformer = ToyTransformer(input, windowSize: 8);
-        var pool = new DefaultObjectPool<PredictionEngine<PairRow, Scoring.EmbeddingRow>>(new EnginePolicy(transformer), Threads);
-        var wrong = new ConcurrentQueue<string>();
-        using var start = new Barrier(Threads);
-        for (var round = 0; round < Rounds; round++)
-        {
-            var r = round;
-            Run(Threads, w =>
-            {
-                start.SignalAndWait();
-                for (var i = 0; i < PerThread; i++)
-                {
-                    var k = ((r * 5) + (w * 3) + i) % rows.Length;
-                    var engine = pool.Get();
-                    try
-                    {
-                        var embedding = engine.Predict(rows[k]).Embedding;
-                        if (DisposeRace.Compare(alone[k], embedding, $"round {r}, worker {w}, row {k}") is { } what)
-                        {
-                            wrong.Enqueue(what);
-                        }
-                    }
-                    finally
-                    {
-                        pool.Return(engine);
-                    }
-                }
-            });
-        }
+        var wrong = PredictPooled(transformer, rows, alone, Rounds, Threads, PerThread, (r, w, i) => ((r * 5) + (w * 3) + i) % rows.Length);
 
         Assert.Empty(wrong);
         Assert.Equal(Rounds * Threads * PerThread, transformer.Combiner.RowsScored);
@@ -285,34 +258,49 @@ public class ScoringCombinerTests
             Assert.True(Vectors.MaxAbsDifference(alone[i], results[i]) <= 1e-5, $"text {i} after a shared run");
         }
 
-        const int Rounds = 3, Threads = 4;
-        var pool = new DefaultObjectPool<PredictionEngine<PairRow, Scoring.EmbeddingRow>>(new EnginePolicy(transformer), Threads);
+        var wrong = PredictPooled(transformer, rows, alone, rounds: 3, threads: 4, perThread: 1, (r, w, _) => (r + w) % texts.Length);
+
+        Assert.Empty(wrong);
+        Assert.Equal(0, transformer.Session.ActiveRuns);
+    }
+
+    /// <summary>
+    /// Rounds of <paramref name="threads"/> callers that start together, each predicting <paramref name="perThread"/> rows
+    /// (row <c>pick(round, worker, i)</c>) through one pool of engines over <paramref name="transformer"/>; returns what
+    /// differed from the row alone.
+    /// </summary>
+    private static ConcurrentQueue<string> PredictPooled(
+        BertScoringTransformer transformer, PairRow[] rows, float[][] alone, int rounds, int threads, int perThread, Func<int, int, int, int> pick)
+    {
+        var pool = new DefaultObjectPool<PredictionEngine<PairRow, Scoring.EmbeddingRow>>(new EnginePolicy(transformer), threads);
         var wrong = new ConcurrentQueue<string>();
-        using var start = new Barrier(Threads);
-        for (var round = 0; round < Rounds; round++)
+        using var start = new Barrier(threads);
+        for (var round = 0; round < rounds; round++)
         {
             var r = round;
-            Run(Threads, w =>
+            Run(threads, w =>
             {
                 start.SignalAndWait();
-                var k = (r + w) % texts.Length;
-                var engine = pool.Get();
-                try
+                for (var i = 0; i < perThread; i++)
                 {
-                    if (DisposeRace.Compare(alone[k], engine.Predict(rows[k]).Embedding, $"round {r}, worker {w}") is { } what)
+                    var k = pick(r, w, i);
+                    var engine = pool.Get();
+                    try
                     {
-                        wrong.Enqueue(what);
+                        if (DisposeRace.Compare(alone[k], engine.Predict(rows[k]).Embedding, $"round {r}, worker {w}, row {k}") is { } what)
+                        {
+                            wrong.Enqueue(what);
+                        }
                     }
-                }
-                finally
-                {
-                    pool.Return(engine);
+                    finally
+                    {
+                        pool.Return(engine);
+                    }
                 }
             });
         }
 
-        Assert.Empty(wrong);
-        Assert.Equal(0, transformer.Session.ActiveRuns);
+        return wrong;
     }
 
     private static (PairRow[] Rows, float[][] Alone) Rows(Input input)
