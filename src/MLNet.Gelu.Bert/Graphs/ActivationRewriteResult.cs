@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text;
-using Google.Protobuf;
 using Onnx;
 
 namespace MLNet.Gelu.Bert.Graphs;
 
-/// <summary>The outcome of <see cref="ActivationGraphRewriter.Rewrite(ModelProto, Activation, ActivationRewriteOptions?)"/>: the new model and what changed.</summary>
-public sealed class ActivationRewriteResult
+/// <summary>
+/// The outcome of <see cref="ActivationGraphRewriter.Rewrite(ModelProto, Activation, ActivationRewriteOptions?)"/>: the new model and what
+/// changed. <see cref="GraphRewriteResult.OpsetRaisedFrom"/> is set when <see cref="ActivationOpStyle.Onnx20"/> raised the opset to 20.
+/// </summary>
+public sealed class ActivationRewriteResult : GraphRewriteResult
 {
     internal ActivationRewriteResult(
         ModelProto model,
@@ -16,18 +18,13 @@ public sealed class ActivationRewriteResult
         IReadOnlyList<RewrittenActivation> rewritten,
         IReadOnlyDictionary<string, int> opCountsAfter,
         long? opsetRaisedFrom)
+        : base(model, before.OpCounts, opCountsAfter, opsetRaisedFrom)
     {
-        Model = model;
         Target = target;
         Options = options;
         Before = before;
         Rewritten = rewritten;
-        OpCountsAfter = opCountsAfter;
-        OpsetRaisedFrom = opsetRaisedFrom;
     }
-
-    /// <summary>The rewritten model (a new object; the source model is not changed).</summary>
-    internal ModelProto Model { get; }
 
     /// <summary>The activation every site computes now.</summary>
     public Activation Target { get; }
@@ -43,15 +40,6 @@ public sealed class ActivationRewriteResult
 
     /// <summary>Candidates left alone because they matched no known shape (same as <see cref="ActivationGraphReport.Unrecognized"/> of <see cref="Before"/>).</summary>
     public IReadOnlyList<UnrecognizedActivation> Skipped => Before.Unrecognized;
-
-    /// <summary>Node counts of the rewritten graph by operator.</summary>
-    public IReadOnlyDictionary<string, int> OpCountsAfter { get; }
-
-    /// <summary>The default-domain opset before it was raised to 20 (<see cref="ActivationOpStyle.Onnx20"/>), or null when unchanged.</summary>
-    public long? OpsetRaisedFrom { get; }
-
-    /// <summary>The rewritten model serialized as ONNX bytes, ready for an <c>InferenceSession</c> or a file.</summary>
-    public byte[] ToByteArray() => Model.ToByteArray();
 
     /// <summary>A multi-line summary: what was replaced, what was skipped, and operator counts before and after.</summary>
     public override string ToString()
@@ -70,12 +58,7 @@ public sealed class ActivationRewriteResult
             text.AppendLine(culture, $"  {miss}");
         }
 
-        var keys = Before.OpCounts.Keys.Union(OpCountsAfter.Keys).Order(StringComparer.Ordinal);
-        var changes = keys
-            .Select(k => (Key: k, Before: Before.OpCounts.GetValueOrDefault(k), After: OpCountsAfter.GetValueOrDefault(k)))
-            .Where(c => c.Before != c.After)
-            .Select(c => $"{c.Key} {c.Before} -> {c.After}");
-        text.AppendLine(culture, $"Operator changes: {string.Join(", ", changes)}");
+        AppendOperatorChanges(text);
         return text.ToString();
     }
 }

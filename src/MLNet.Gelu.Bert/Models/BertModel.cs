@@ -93,7 +93,7 @@ public sealed partial class BertModel
 
     /// <summary>
     /// The same vocabulary and settings with another ONNX graph, such as the bytes of
-    /// <see cref="Graphs.ActivationRewriteResult.ToByteArray"/> or a quantized export of the same model.
+    /// <see cref="Graphs.GraphRewriteResult.ToByteArray"/> (an activation rewrite or an int8 quantization of the same model).
     /// </summary>
     /// <param name="onnx">The ONNX model bytes.</param>
     /// <param name="name">A name for messages.</param>

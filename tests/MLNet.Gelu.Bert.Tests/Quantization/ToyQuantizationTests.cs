@@ -152,6 +152,27 @@ public class ToyQuantizationTests
     }
 
     [Fact]
+    public void Save_writes_the_bytes_ToByteArray_returns_and_an_empty_path_is_refused()
+    {
+        GraphRewriteResult result = MatMulQuantizer.Quantize(Network.Model, new() { Activations = ActivationGranularity.PerRow });
+        string path = Path.Combine(Path.GetTempPath(), $"quantized-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            File.WriteAllText(path, "an older file is replaced");
+            result.Save(path);
+            Assert.Equal(result.ToByteArray(), File.ReadAllBytes(path));
+            Assert.Equal(result.OpCountsAfter["com.microsoft.MatMulIntegerToFloat"], ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)).Graph.Node.Count(n => n.OpType == "MatMulIntegerToFloat"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        Assert.Throws<ArgumentException>(() => result.Save(string.Empty));
+        Assert.Throws<ArgumentNullException>(() => result.Save(null!));
+    }
+
+    [Fact]
     public void Weights_that_are_graph_inputs_three_dimensional_or_external_are_not_quantized()
     {
         var graph = new TestGraph();

@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text;
-using Google.Protobuf;
 using Onnx;
 
 namespace MLNet.Gelu.Bert.Graphs;
 
-/// <summary>The outcome of <see cref="MatMulQuantizer.Quantize(byte[], MatMulQuantizationOptions?)"/>: the new model and what changed.</summary>
-public sealed class MatMulQuantizationResult
+/// <summary>
+/// The outcome of <see cref="MatMulQuantizer.Quantize(byte[], MatMulQuantizationOptions?)"/>: the new model and what changed.
+/// <see cref="GraphRewriteResult.OpsetRaisedFrom"/> is set when <see cref="ActivationGranularity.PerRow"/> raised an older model's opset to 13.
+/// </summary>
+public sealed class MatMulQuantizationResult : GraphRewriteResult
 {
     internal MatMulQuantizationResult(
         ModelProto model,
@@ -16,18 +18,12 @@ public sealed class MatMulQuantizationResult
         IReadOnlyDictionary<string, int> opCountsBefore,
         IReadOnlyDictionary<string, int> opCountsAfter,
         long? opsetRaisedFrom)
+        : base(model, opCountsBefore, opCountsAfter, opsetRaisedFrom)
     {
-        Model = model;
         Options = options;
         Quantized = quantized;
         Kept = kept;
-        OpCountsBefore = opCountsBefore;
-        OpCountsAfter = opCountsAfter;
-        OpsetRaisedFrom = opsetRaisedFrom;
     }
-
-    /// <summary>The quantized model (a new object; the source model is not changed).</summary>
-    internal ModelProto Model { get; }
 
     /// <summary>The options used.</summary>
     public MatMulQuantizationOptions Options { get; }
@@ -37,18 +33,6 @@ public sealed class MatMulQuantizationResult
 
     /// <summary>The MatMuls with a constant weight left in float32, with the reason, in graph order.</summary>
     public IReadOnlyList<KeptMatMul> Kept { get; }
-
-    /// <summary>Node counts of the source graph by operator (<c>domain.OpType</c> outside the default domain).</summary>
-    public IReadOnlyDictionary<string, int> OpCountsBefore { get; }
-
-    /// <summary>Node counts of the quantized graph by operator.</summary>
-    public IReadOnlyDictionary<string, int> OpCountsAfter { get; }
-
-    /// <summary>The default-domain opset before it was raised to 13 (<see cref="ActivationGranularity.PerRow"/> on an older model), or null.</summary>
-    public long? OpsetRaisedFrom { get; }
-
-    /// <summary>The quantized model serialized as ONNX bytes, ready for an <c>InferenceSession</c> or a file.</summary>
-    public byte[] ToByteArray() => Model.ToByteArray();
 
     /// <summary>A multi-line summary: what was quantized, what was kept and why, and operator counts before and after.</summary>
     public override string ToString()
@@ -70,11 +54,7 @@ public sealed class MatMulQuantizationResult
             text.AppendLine(culture, $"  {k}");
         }
 
-        var changes = OpCountsBefore.Keys.Union(OpCountsAfter.Keys).Order(StringComparer.Ordinal)
-            .Select(k => (Key: k, Before: OpCountsBefore.GetValueOrDefault(k), After: OpCountsAfter.GetValueOrDefault(k)))
-            .Where(c => c.Before != c.After)
-            .Select(c => $"{c.Key} {c.Before} -> {c.After}");
-        text.AppendLine(culture, $"Operator changes: {string.Join(", ", changes)}");
+        AppendOperatorChanges(text);
         return text.ToString();
     }
 }
