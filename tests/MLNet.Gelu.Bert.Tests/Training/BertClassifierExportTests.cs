@@ -51,8 +51,8 @@ public class BertClassifierExportTests(ITestOutputHelper output)
         var ml = new MLContext(seed: 1);
         var rows = new[]
         {
-            new Labelled { Text = "The movie was good.", Label = true }, new Labelled { Text = "A bad phone.", Label = false },
-            new Labelled { Text = "Good battery.", Label = true }, new Labelled { Text = "Bad screen, bad camera.", Label = false },
+            new ClassifierRows.Row { Text = "The movie was good.", Label = true }, new ClassifierRows.Row { Text = "A bad phone.", Label = false },
+            new ClassifierRows.Row { Text = "Good battery.", Label = true }, new ClassifierRows.Row { Text = "Bad screen, bad camera.", Label = false },
         };
         var classifier = ml.BinaryClassification.Trainers.BertClassifier(new BertClassifierOptions
         {
@@ -120,13 +120,6 @@ public class BertClassifierExportTests(ITestOutputHelper output)
         var saved = BertModel.FromFiles(onnxPath, vocabularyPath, exported.Settings);
         Assert.True(saved.OnnxModel.Span.SequenceEqual(exported.OnnxModel.Span), "The saved ONNX file differs from ExportEncoder's model.");
         Assert.Equal(MiniLm.Model.Vocabulary.Tokens, saved.Vocabulary.Tokens);
-    }
-
-    private sealed class Labelled
-    {
-        public string Text { get; set; } = string.Empty;
-
-        public bool Label { get; set; }
     }
 
     private sealed class Scored

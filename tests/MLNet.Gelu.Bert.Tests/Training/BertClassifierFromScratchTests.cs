@@ -3,58 +3,18 @@ using Microsoft.ML.Data;
 using MLNet.Gelu.Datasets;
 using MLNet.Gelu.Tests.TestSupport;
 using Xunit.Abstractions;
+using static MLNet.Gelu.Bert.Tests.Training.ClassifierRows;
 
 namespace MLNet.Gelu.Bert.Tests.Training;
 
 /// <summary>
 /// The BERT classifier trained from scratch (<see cref="BertClassifierOptions.FromScratch"/>): it learns real data with the
 /// default recipe, and everything the fine-tuned classifier does works for it too — <c>Evaluate</c>,
-/// <c>CrossValidate</c>, <c>CreatePredictionEngine</c>, progress, cancellation, <c>mlContext.Log</c>, saving and loading,
-/// determinism for a seed, options checked when the trainer is made.
+/// <c>CrossValidate</c>, <c>CreatePredictionEngine</c>, progress, <c>mlContext.Log</c>, saving and loading, determinism for a
+/// seed, options checked when the trainer is made (cancellation: <see cref="BertClassifierTrainerTests"/>).
 /// </summary>
 public class BertClassifierFromScratchTests(ITestOutputHelper output)
 {
-    private sealed class Row
-    {
-        public string Text { get; set; } = string.Empty;
-
-        public bool Label { get; set; }
-    }
-
-    private sealed class Topic
-    {
-        public string Text { get; set; } = string.Empty;
-
-        public string Label { get; set; } = string.Empty;
-    }
-
-    private sealed class TopicPrediction
-    {
-        public string PredictedLabel { get; set; } = string.Empty;
-
-        public float[] Score { get; set; } = [];
-    }
-
-    private sealed class BinaryPrediction
-    {
-        public bool PredictedLabel { get; set; }
-
-        public float Score { get; set; }
-    }
-
-    private sealed class Steps : IProgress<BertClassifierProgress>
-    {
-        public List<BertClassifierProgress> Reports { get; } = [];
-
-        public Action<BertClassifierProgress>? OnReport { get; init; }
-
-        public void Report(BertClassifierProgress value)
-        {
-            Reports.Add(value);
-            OnReport?.Invoke(value);
-        }
-    }
-
     [Fact]
     public void Default_small_encoder_learns_UCI_sentiment_from_scratch_and_scores_like_its_prediction_engine()
     {
@@ -98,7 +58,7 @@ public class BertClassifierFromScratchTests(ITestOutputHelper output)
     public void Multiclass_from_scratch_is_deterministic_for_a_seed_cross_validates_and_saves_and_loads_with_identical_scores()
     {
         var ml = new MLContext(seed: 2);
-        var rows = TopicRows();
+        var rows = Topics();
         var data = ml.Data.LoadFromEnumerable(rows);
         IEstimator<ITransformer> Pipeline(int seed) => ml.Transforms.Conversion.MapValueToKey("Label")
             .Append(ml.MulticlassClassification.Trainers.BertClassifier(new BertClassifierOptions
@@ -149,21 +109,6 @@ public class BertClassifierFromScratchTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Cancellation_stops_training_from_scratch_between_steps()
-    {
-        var ml = new MLContext(seed: 1);
-        var rows = UciSentiment.Load().Take(64).Select(s => new Row { Text = s.Text, Label = s.Positive }).ToArray();
-        using var cancel = new CancellationTokenSource();
-        var steps = new Steps { OnReport = _ => cancel.Cancel() };
-        var trainer = ml.BinaryClassification.Trainers.BertClassifier(new BertClassifierOptions
-        {
-            FromScratch = new BertEncoderShape(), BatchSize = 8, Seed = 1, Threads = 2, Progress = steps, CancellationToken = cancel.Token,
-        });
-        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(ml.Data.LoadFromEnumerable(rows)));
-        Assert.Single(steps.Reports);
-    }
-
-    [Fact]
     public void Bad_shapes_are_rejected_when_the_trainer_is_made_naming_the_value()
     {
         var ml = new MLContext(seed: 1);
@@ -184,17 +129,5 @@ public class BertClassifierFromScratchTests(ITestOutputHelper output)
         Assert.Equal(BertClassifierOptions.DefaultFineTuningLearningRate, new BertClassifierOptions().ResolvedLearningRate);
         Assert.Equal(BertClassifierOptions.DefaultFromScratchLearningRate, new BertClassifierOptions { FromScratch = new BertEncoderShape() }.ResolvedLearningRate);
         Assert.Equal(2e-3, new BertClassifierOptions { FromScratch = new BertEncoderShape(), LearningRate = 2e-3 }.ResolvedLearningRate);
-    }
-
-    private static Topic[] TopicRows()
-    {
-        string[] labels = ["sport", "food", "weather"];
-        string[][] texts =
-        [
-            ["the team won the match", "a great goal in the final", "the runner broke the record", "she scored twice tonight"],
-            ["the soup was too salty", "fresh bread and cheese", "we cooked pasta for dinner", "this cake tastes sweet"],
-            ["it will rain tomorrow", "a cold and windy morning", "sunny skies all week", "snow fell over the hills"],
-        ];
-        return [.. texts.SelectMany((group, k) => group.Select(t => new Topic { Text = t, Label = labels[k] }))];
     }
 }
