@@ -9,7 +9,8 @@ namespace MLNet.Gelu.Bert.Tests.Training;
 
 /// <summary>
 /// The ML.NET doors of the BERT classifier: fine-tuning MiniLM inside a pipeline, then <c>Evaluate</c>,
-/// <c>CreatePredictionEngine</c>, <c>MapKeyToValue</c>, progress, cancellation (also from scratch) and <c>mlContext.Log</c>.
+/// <c>CreatePredictionEngine</c>, <c>MapKeyToValue</c>, progress, cancellation and <c>mlContext.Log</c>; sentence pairs and
+/// cancellation also from scratch.
 /// </summary>
 public class BertClassifierTrainerTests(ITestOutputHelper output)
 {
@@ -94,8 +95,10 @@ public class BertClassifierTrainerTests(ITestOutputHelper output)
         Assert.Contains("LoadWithActivations", plain.ToString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Sentence_pairs_train_and_cross_validate()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Sentence_pairs_train_and_cross_validate(bool fromScratch)
     {
         var ml = new MLContext(seed: 4);
         string[] sport = ["the team won the match", "a great goal in the final", "the runner broke the record", "she scored twice tonight"];
@@ -112,7 +115,8 @@ public class BertClassifierTrainerTests(ITestOutputHelper output)
         var data = ml.Data.LoadFromEnumerable(pairs);
         var trainer = ml.BinaryClassification.Trainers.BertClassifier(new BertClassifierOptions
         {
-            TextColumnName = "First", SecondTextColumnName = "Second", Epochs = 2, BatchSize = 8, LearningRate = 1e-4, Seed = 5, Threads = 2,
+            TextColumnName = "First", SecondTextColumnName = "Second", Epochs = 2, BatchSize = 8, Seed = 5, Threads = 2,
+            FromScratch = fromScratch ? new BertEncoderShape() : null, LearningRate = fromScratch ? null : 1e-4,
         });
         var folds = ml.BinaryClassification.CrossValidateNonCalibrated(data, trainer, numberOfFolds: 2);
         Assert.Equal(2, folds.Count);
