@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Gelu.Datasets;
+using MLNet.Gelu.Encoder;
 using MLNet.Gelu.Tests.TestSupport;
 using Xunit.Abstractions;
 using static MLNet.Gelu.Bert.Tests.Training.ClassifierRows;
@@ -64,14 +65,14 @@ public class BertClassifierFromScratchTests(ITestOutputHelper output)
             .Append(ml.MulticlassClassification.Trainers.BertClassifier(new BertClassifierOptions
             {
                 FromScratch = new BertEncoderShape { Layers = 1, HiddenSize = 32, Heads = 2, FeedForwardSize = 64, PreLayerNorm = true },
-                Epochs = 30, BatchSize = 4, LearningRate = 3e-3, Seed = seed, Threads = 2,
+                Activation = Activation.GeluTanh, Epochs = 30, BatchSize = 4, LearningRate = 3e-3, Seed = seed, Threads = 2,
             }))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
 
         var model = Pipeline(7).Fit(data);
         var all = ml.Data.CreateEnumerable<TopicPrediction>(model.Transform(data), reuseRowObject: false).ToArray();
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(data), predictedLabelColumnName: "PredictedLabel");
-        output.WriteLine($"{rows.Length} topic sentences, 1-layer pre-LN encoder from scratch: training accuracy {metrics.MicroAccuracy:P0}, log-loss {metrics.LogLoss:F3}");
+        output.WriteLine($"{rows.Length} topic sentences, 1-layer pre-LN GELU-tanh encoder from scratch: training accuracy {metrics.MicroAccuracy:P0}, log-loss {metrics.LogLoss:F3}");
         Assert.True(metrics.MicroAccuracy >= 0.75, $"training accuracy {metrics.MicroAccuracy:P0}");
 
         var again = ml.Data.CreateEnumerable<TopicPrediction>(Pipeline(7).Fit(data).Transform(data), reuseRowObject: false).ToArray();
@@ -91,7 +92,10 @@ public class BertClassifierFromScratchTests(ITestOutputHelper output)
         ml.Model.SaveWithActivations(model, data.Schema, stream);
         stream.Position = 0;
         var restored = ml.Model.LoadWithActivations(stream, out _);
-        Assert.Contains(((TransformerChain<ITransformer>)restored).AsEnumerable(), t => t is BertClassifierTransformer);
+        var loaded = Assert.IsType<BertClassifierTransformer>(((TransformerChain<ITransformer>)restored).AsEnumerable().Single(t => t is BertClassifierTransformer));
+        var shape = loaded.Weights.Configuration;
+        Assert.Equal((Activation.GeluTanh, EncoderNormPlacement.PreLayerNorm, 32), (shape.Activation, shape.NormPlacement, shape.Hidden));
+        Assert.Equal(shape.VocabularySize, loaded.Rows!.Count);
         Topic[] unseen = [new() { Text = "a quiet xylophone concert" }, new() { Text = "the goalkeeper ate soup in the rain" }];
         var unseenData = ml.Data.LoadFromEnumerable(unseen);
         var before = ml.Data.CreateEnumerable<TopicPrediction>(model.Transform(data), reuseRowObject: false)
