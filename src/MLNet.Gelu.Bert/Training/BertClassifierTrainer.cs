@@ -59,46 +59,18 @@ public sealed class BertClassifierTrainer : IEstimator<BertClassifierTransformer
         int seed = o.Seed ?? host.Rand.Next();
         var pooling = o.Pooling == BertPooling.Cls ? EncoderPooling.Cls : EncoderPooling.Mean;
         var initRandom = new RandomSource(unchecked((ulong)seed) ^ 0x5EED_0011UL);
-        EncoderWeights weights;
-        BertTextTokenizer tokenizer;
-        List<EncoderExample> examples;
-        WordPieceRows? rows = null;
-        string description;
-        if (o.FromScratch is { } shape)
-        {
-            tokenizer = new BertTextTokenizer(model.Vocabulary, model.Settings.LowerCase, o.MaxTokens);
-            examples = BertClassifierTexts.Read(input, tokenizer, text, pair, label, o.CancellationToken);
-            var seen = WordPieceRows.Collect(examples.Select(e => e.TokenIds), model.Vocabulary);
-            foreach (var example in examples)
-            {
-                seen.MapInPlace(example.TokenIds);
-            }
-
-            rows = seen;
-            weights = new EncoderWeights(shape.Configuration(seen.Count, o.MaxTokens, classes, pooling, o.Activation ?? Activation.Gelu, o.Dropout));
-            weights.Initialize(ref initRandom);
-            description = $"a new encoder from scratch over {model.Name}'s word pieces ({seen.Count} of {seen.VocabularySize} seen)";
-        }
-        else
-        {
-            weights = OnnxEncoderReader.Read(model.OnnxBytes, classes, pooling, o.Dropout, o.Dropout, o.Activation);
-            tokenizer = new BertTextTokenizer(model.Vocabulary, model.Settings.LowerCase, Math.Min(o.MaxTokens, weights.Configuration.MaxPositions));
-            examples = BertClassifierTexts.Read(input, tokenizer, text, pair, label, o.CancellationToken);
-            var head = weights.Classifier.Values;
-            for (int i = 0; i < head.Length; i++)
-            {
-                head[i] = (float)(initRandom.NextGaussian() * EncoderWeights.InitializerRange);
-            }
-
-            description = model.Name;
-        }
+        List<EncoderExample> Read(BertTextTokenizer tokenizer) => BertClassifierTexts.Read(input, tokenizer, text, pair, label, o.CancellationToken);
+        var start = o.FromScratch is { } shape
+            ? BertClassifierStart.FromScratch(model, shape, o, classes, pooling, ref initRandom, Read)
+            : BertClassifierStart.Pretrained(model, o, classes, pooling, ref initRandom, Read);
+        var (weights, tokenizer, examples, rows, description) = start;
 
         using var channel = host.Start("Training");
         channel.Info(MessageSensitivity.None, "BertClassifier: {0} rows, {1} classes, {2} ({3} layers, {4} hidden, {5}), {6} epochs, batch {7}, lr {8}, seed {9}.",
             examples.Count, classes, description, weights.Configuration.Layers, weights.Configuration.Hidden, weights.Configuration.Activation,
             o.Epochs, o.BatchSize, o.ResolvedLearningRate, seed);
         var training = new EncoderTrainingOptions(o.Epochs, o.BatchSize, o.ResolvedLearningRate, o.WarmupFraction, o.WeightDecay, o.MaxGradientNorm,
-            unchecked((ulong)seed), o.ResolvedThreads, rows?.RowOf(model.Vocabulary.PadId) ?? model.Vocabulary.PadId);
+            unchecked((ulong)seed), o.ResolvedThreads, start.PadRow);
         new EncoderTrainer(weights, training).Train(
             examples,
             step => o.Progress?.Report(new BertClassifierProgress(step.Epoch + 1, o.Epochs, step.Step, step.TotalSteps, step.Loss, step.LearningRate, clock.Elapsed)),
