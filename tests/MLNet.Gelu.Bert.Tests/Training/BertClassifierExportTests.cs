@@ -66,6 +66,17 @@ public class BertClassifierExportTests(ITestOutputHelper output)
         Assert.Contains(surprising, id => id != MiniLm.Model.Vocabulary.UnkId && mapping.RowOf(id) == mapping.RowOf(MiniLm.Model.Vocabulary.UnkId));
 
         AssertServedLikeTheEngine(ml, classifier, BertPooling.Cls);
+
+        // The export is an ordinary BERT over the whole vocabulary: read back (as fine-tuning it would), its token table is
+        // the expanded one and every other parameter is the classifier's.
+        var c = classifier.Weights.Configuration;
+        var read = OnnxEncoderReader.Read(classifier.ExportEncoder().OnnxBytes, c.Classes, c.Pooling, c.HiddenDropout, c.AttentionDropout, withHead: true);
+        Assert.Equal(c with { VocabularySize = MiniLm.Model.Vocabulary.Tokens.Count }, read.Configuration);
+        Assert.Equal(mapping.Expand(classifier.Weights.WordEmbeddings), read.WordEmbeddings.Values);
+        for (int t = 1; t < read.All.Count; t++)
+        {
+            Assert.Equal(classifier.Weights.All[t].Values, read.All[t].Values);
+        }
     }
 
     /// <summary>BertEmbedder and ScoreBert on <see cref="BertClassifierTransformer.ExportEncoder"/> against the engine's pooled
