@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.Gelu.Datasets;
@@ -104,6 +105,27 @@ public class BertClassifierFromScratchTests(ITestOutputHelper output)
             .Concat(ml.Data.CreateEnumerable<TopicPrediction>(restored.Transform(unseenData), reuseRowObject: false)).ToArray();
         Assert.Equal(before.Select(p => p.PredictedLabel), after.Select(p => p.PredictedLabel));
         Assert.Equal(before.Select(p => p.Score), after.Select(p => p.Score));
+
+        // A row list that no longer fits the encoder is refused, naming both counts.
+        stream.Position = 0;
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            var entry = zip.Entries.Single(e => e.FullName.EndsWith("word-piece-rows.txt", StringComparison.Ordinal));
+            string[] ids;
+            using (var reader = new StreamReader(entry.Open()))
+            {
+                ids = reader.ReadToEnd().Split('\n');
+            }
+
+            string name = entry.FullName;
+            entry.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry(name).Open());
+            writer.Write(string.Join('\n', ids[..^1]));
+        }
+
+        stream.Position = 0;
+        var damaged = Assert.Throws<InvalidDataException>(() => ml.Model.LoadWithActivations(stream, out _));
+        Assert.Contains($"to {loaded.Rows.Count - 1} embedding rows, but its encoder has {loaded.Rows.Count}", damaged.Message, StringComparison.Ordinal);
 
         var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(data).Transform(data);
         var trainer = ml.MulticlassClassification.Trainers.BertClassifier(new BertClassifierOptions { FromScratch = new BertEncoderShape(), Epochs = 2, BatchSize = 4, Seed = 9, Threads = 2 });
