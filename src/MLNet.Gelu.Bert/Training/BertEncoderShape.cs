@@ -5,8 +5,8 @@ namespace MLNet.Gelu.Bert;
 /// <summary>
 /// The size of a BERT-style encoder trained from scratch (<see cref="BertClassifierOptions.FromScratch"/>). The defaults
 /// are a small encoder that learns from a few thousand labelled sentences in seconds to minutes on a CPU: 2 layers,
-/// hidden width 64, 4 attention heads, feed-forward width 256, BERT's post-LayerNorm layout (about 104,000 parameters
-/// besides the token embeddings). Its position table holds <see cref="BertClassifierOptions.MaxTokens"/> rows and its token
+/// hidden width 64, 4 attention heads, feed-forward width 256, BERT's post-LayerNorm layout (108,546 parameters besides
+/// the token embeddings for a binary classifier of 128 tokens). Its position table holds <see cref="BertClassifierOptions.MaxTokens"/> rows and its token
 /// table one row per word piece seen in the training texts.
 /// </summary>
 public sealed record BertEncoderShape

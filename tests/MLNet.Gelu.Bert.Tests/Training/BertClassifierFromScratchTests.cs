@@ -40,6 +40,9 @@ public class BertClassifierFromScratchTests(ITestOutputHelper output)
         output.WriteLine($"{trainRows.Length} UCI sentences, default encoder from scratch, 3 epochs: held-out accuracy {metrics.Accuracy:P1} on {testRows.Length} " +
             $"(majority class {majority:P1}), AUC {metrics.AreaUnderRocCurve:F3}; {steps.Reports.Count} steps in {steps.Reports[^1].Elapsed.TotalSeconds:F1} s");
         Assert.True(metrics.Accuracy >= majority + 0.1, $"accuracy {metrics.Accuracy:P1}, majority class {majority:P1}");
+        Assert.Equal(108_546, model.Weights.ParameterCount - model.Weights.WordEmbeddings.Values.Length);
+        Assert.Equal(model.Rows!.Count, model.Weights.WordEmbeddings.Rows);
+        Assert.InRange(model.Rows.Count, 1000, 5000);
         int stepsPerEpoch = (trainRows.Length + 31) / 32;
         Assert.Equal(3 * stepsPerEpoch, steps.Reports.Count);
         Assert.Equal(BertClassifierOptions.DefaultFromScratchLearningRate, steps.Reports.Max(r => r.LearningRate), 12);
