@@ -17,7 +17,7 @@ using MLNet.Gelu.Benchmarks.Training;
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --interleaved gemm   the MNIST step's eight products vs ORT, likewise (--rounds N)
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --encoder-step [--epoch]   MiniLM training step vs ORT inference forward
 //                                                                                      (--batch 32 --length 64 --repetitions 5); --epoch: one fine-tuning epoch on UCI
-// dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --finetune-uci [--seeds 1,2,3]   BertClassifier on the experiments' UCI split
+// dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --finetune-uci [--from-scratch] [--seeds 1,2,3]   BertClassifier on the experiments' UCI split
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --cluster            Orleans: 1 silo vs in-process, 2 silos vs 1 (silo processes, Redis membership;
 //                                                                                      --texts N --rounds R)
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --tiny --filter '*Bert*'   a smoke run: 32 sentences, 512 MNIST rows

@@ -10,8 +10,10 @@ namespace MLNet.Gelu.Bert;
 /// <summary>
 /// Fine-tunes a pretrained BERT (all-MiniLM-L6-v2 by default) as a text classifier, in .NET: the ONNX model's weights
 /// are read into a training engine with hand-written forward and backward passes, a linear head is added on the pooled
-/// vector, and the whole network is trained with AdamW (see <see cref="BertClassifierOptions"/>). Multiclass (key label)
-/// or binary (Boolean label); created by the <c>BertClassifier</c> catalog methods.
+/// vector, and the whole network is trained with AdamW (see <see cref="BertClassifierOptions"/>). With
+/// <see cref="BertClassifierOptions.FromScratch"/> the same engine trains a new encoder of that shape instead, from
+/// randomly initialized weights. Multiclass (key label) or binary (Boolean label); created by the <c>BertClassifier</c>
+/// catalog methods.
 /// </summary>
 /// <remarks>Each epoch is logged to <c>mlContext.Log</c> (source <c>BertClassifier</c>); every step is reported to
 /// <see cref="BertClassifierOptions.Progress"/>.</remarks>
@@ -30,7 +32,7 @@ public sealed class BertClassifierTrainer : IEstimator<BertClassifierTransformer
         _binary = binary;
     }
 
-    /// <summary>Fine-tunes on <paramref name="input"/>.</summary>
+    /// <summary>Fine-tunes (or trains from scratch) on <paramref name="input"/>.</summary>
     /// <param name="input">Training data with the text column(s) and the label column named in the options.</param>
     /// <returns>The trained classifier.</returns>
     /// <exception cref="ArgumentException">A column is missing or has the wrong type, the data is empty, a label is missing, or all rows have one class.</exception>
@@ -56,24 +58,19 @@ public sealed class BertClassifierTrainer : IEstimator<BertClassifierTransformer
         var host = _env.Register("BertClassifier");
         int seed = o.Seed ?? host.Rand.Next();
         var pooling = o.Pooling == BertPooling.Cls ? EncoderPooling.Cls : EncoderPooling.Mean;
-        var weights = OnnxEncoderReader.Read(model.OnnxBytes, classes, pooling, o.Dropout, o.Dropout, o.Activation);
-        int maxTokens = Math.Min(o.MaxTokens, weights.Configuration.MaxPositions);
-        var tokenizer = new BertTextTokenizer(model.Vocabulary, model.Settings.LowerCase, maxTokens);
-        var examples = BertClassifierTexts.Read(input, tokenizer, text, pair, label, o.CancellationToken);
-
         var initRandom = new RandomSource(unchecked((ulong)seed) ^ 0x5EED_0011UL);
-        var head = weights.Classifier.Values;
-        for (int i = 0; i < head.Length; i++)
-        {
-            head[i] = (float)(initRandom.NextGaussian() * EncoderWeights.InitializerRange);
-        }
+        List<EncoderExample> Read(BertTextTokenizer tokenizer) => BertClassifierTexts.Read(input, tokenizer, text, pair, label, o.CancellationToken);
+        var start = o.FromScratch is { } shape
+            ? BertClassifierStart.FromScratch(model, shape, o, classes, pooling, ref initRandom, Read)
+            : BertClassifierStart.Pretrained(model, o, classes, pooling, ref initRandom, Read);
+        var (weights, tokenizer, examples, rows, description) = start;
 
         using var channel = host.Start("Training");
         channel.Info(MessageSensitivity.None, "BertClassifier: {0} rows, {1} classes, {2} ({3} layers, {4} hidden, {5}), {6} epochs, batch {7}, lr {8}, seed {9}.",
-            examples.Count, classes, model.Name, weights.Configuration.Layers, weights.Configuration.Hidden, weights.Configuration.Activation,
-            o.Epochs, o.BatchSize, o.LearningRate, seed);
-        var training = new EncoderTrainingOptions(o.Epochs, o.BatchSize, o.LearningRate, o.WarmupFraction, o.WeightDecay, o.MaxGradientNorm,
-            unchecked((ulong)seed), o.ResolvedThreads, model.Vocabulary.PadId);
+            examples.Count, classes, description, weights.Configuration.Layers, weights.Configuration.Hidden, weights.Configuration.Activation,
+            o.Epochs, o.BatchSize, o.ResolvedLearningRate, seed);
+        var training = new EncoderTrainingOptions(o.Epochs, o.BatchSize, o.ResolvedLearningRate, o.WarmupFraction, o.WeightDecay, o.MaxGradientNorm,
+            unchecked((ulong)seed), o.ResolvedThreads, start.PadRow);
         new EncoderTrainer(weights, training).Train(
             examples,
             step => o.Progress?.Report(new BertClassifierProgress(step.Epoch + 1, o.Epochs, step.Step, step.TotalSteps, step.Loss, step.LearningRate, clock.Elapsed)),
@@ -81,7 +78,7 @@ public sealed class BertClassifierTrainer : IEstimator<BertClassifierTransformer
             o.CancellationToken);
 
         var predictionHead = _binary ? PredictionHeads.Binary(_env) : PredictionHeads.Multiclass(_env, classes, label);
-        return new BertClassifierTransformer(weights, tokenizer, model.Settings.LowerCase, o.TextColumnName, o.SecondTextColumnName, predictionHead, o.ResolvedThreads);
+        return new BertClassifierTransformer(weights, tokenizer, model.Settings.LowerCase, o.TextColumnName, o.SecondTextColumnName, predictionHead, o.ResolvedThreads, rows);
     }
 
     /// <summary>The columns training adds, as ML.NET's own classification trainers add them.</summary>

@@ -9,7 +9,7 @@ using MLNet.Gelu.Persistence;
 namespace MLNet.Gelu.Bert;
 
 /// <summary>
-/// A fine-tuned BERT text classifier (made by <see cref="BertClassifierTrainer.Fit"/>): adds the columns ML.NET's own
+/// A BERT text classifier, fine-tuned or trained from scratch (made by <see cref="BertClassifierTrainer.Fit"/>): adds the columns ML.NET's own
 /// classifiers add — multiclass <c>Score</c> (class probabilities) and <c>PredictedLabel</c> (a key with the training
 /// label's values); binary <c>Score</c>, <c>Probability</c> and <c>PredictedLabel</c> — so <c>Evaluate</c>,
 /// <c>CrossValidate</c> and <c>CreatePredictionEngine</c> work as with any trainer.
@@ -18,7 +18,7 @@ namespace MLNet.Gelu.Bert;
 /// <para>Each row is tokenized and run through the encoder on its own (no dropout); a cursor or prediction engine holds its own
 /// buffers, so the transformer may be shared between threads (one cursor or engine per thread).</para>
 /// <para>Saving: <see cref="GeluModelOperations.SaveWithActivations(ModelOperationsCatalog, ITransformer, DataViewSchema?, string)"/>
-/// stores the fine-tuned parameters, the vocabulary and the settings in the model zip, and
+/// stores the trained parameters, the vocabulary (and, from scratch, the embedding row of each word piece) and the settings in the model zip, and
 /// <see cref="GeluModelOperations.LoadWithActivations(ModelOperationsCatalog, string, out DataViewSchema)"/> returns a
 /// classifier with identical outputs. Plain <c>mlContext.Model.Load</c> of such a file fails with a message naming
 /// <c>LoadWithActivations</c>.</para>
@@ -33,9 +33,11 @@ public sealed class BertClassifierTransformer : IArchivedTransformer
     private readonly Lazy<ITransformer> _surrogate;
 
     internal BertClassifierTransformer(
-        EncoderWeights weights, BertTextTokenizer tokenizer, bool lowerCase, string textColumnName, string? secondTextColumnName, ITransformer head, int threads)
+        EncoderWeights weights, BertTextTokenizer tokenizer, bool lowerCase, string textColumnName, string? secondTextColumnName, ITransformer head, int threads,
+        WordPieceRows? rows = null)
     {
         _weights = weights;
+        Rows = rows;
         _tokenizer = tokenizer;
         _head = head;
         _threads = threads;
@@ -66,6 +68,9 @@ public sealed class BertClassifierTransformer : IArchivedTransformer
 
     internal int Threads => _threads;
 
+    /// <summary>The embedding row of every word piece for an encoder trained from scratch; null when rows are WordPiece ids.</summary>
+    internal WordPieceRows? Rows { get; }
+
     string IArchivedTransformer.Kind => BertClassifierArchive.Kind;
 
     /// <summary>The schema of <see cref="Transform"/>'s output for <paramref name="inputSchema"/>.</summary>
@@ -93,7 +98,8 @@ public sealed class BertClassifierTransformer : IArchivedTransformer
     /// <see cref="BertEmbeddingGenerator"/>, or for any ONNX runtime: train in ML.NET, serve anywhere.
     /// </summary>
     /// <returns>
-    /// A model with this classifier's vocabulary, lower-casing, token limit and pooling (CLS or mean; embeddings
+    /// A model with this classifier's vocabulary (the whole WordPiece vocabulary, also for an encoder trained from scratch:
+    /// pieces it never saw in training read the <c>[UNK]</c> embedding, as in the classifier), lower-casing, token limit and pooling (CLS or mean; embeddings
     /// L2-normalized, the <see cref="BertModelSettings"/> default). Its ONNX graph (opset 13, standard operators only) takes
     /// <c>input_ids</c>, <c>attention_mask</c> and <c>token_type_ids</c> and has two outputs: <c>last_hidden_state</c>
     /// [batch, sequence, hidden], which the embedding scorers pool, and <c>logits</c> [batch, classes], this classifier's
@@ -102,7 +108,7 @@ public sealed class BertClassifierTransformer : IArchivedTransformer
     /// </returns>
     public BertModel ExportEncoder()
     {
-        byte[] onnx = EncoderOnnxExporter.Export(_weights, withLogits: true);
+        byte[] onnx = EncoderOnnxExporter.Export(_weights, withLogits: true, Rows);
         var settings = new BertModelSettings
         {
             LowerCase = LowerCase,
@@ -111,7 +117,7 @@ public sealed class BertClassifierTransformer : IArchivedTransformer
         };
         using var model = new MemoryStream(onnx, writable: false);
         using var vocabulary = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(_tokenizer.Vocabulary.Text), writable: false);
-        return BertModel.FromStreams(model, vocabulary, settings, "fine-tuned BERT classifier encoder");
+        return BertModel.FromStreams(model, vocabulary, settings, Rows is null ? "fine-tuned BERT classifier encoder" : "BERT classifier encoder trained from scratch");
     }
 
     /// <summary>
@@ -126,7 +132,7 @@ public sealed class BertClassifierTransformer : IArchivedTransformer
     {
         ArgumentException.ThrowIfNullOrEmpty(onnxPath);
         ArgumentException.ThrowIfNullOrEmpty(vocabularyPath);
-        File.WriteAllBytes(onnxPath, EncoderOnnxExporter.Export(_weights, withLogits: true));
+        File.WriteAllBytes(onnxPath, EncoderOnnxExporter.Export(_weights, withLogits: true, Rows));
         File.WriteAllText(vocabularyPath, _tokenizer.Vocabulary.Text);
     }
 
@@ -155,6 +161,7 @@ public sealed class BertClassifierTransformer : IArchivedTransformer
             getText(ref a);
             getPair?.Invoke(ref b);
             var (ids, types) = BertClassifierTexts.Encode(_tokenizer, TextValues.AsString(a), getPair is null ? null : TextValues.AsString(b));
+            Rows?.MapInPlace(ids);
             var unused = new RandomSource(0);
             network.Forward(new EncoderBatch(1, ids.Length, ids, types, [ids.Length], null), training: false, ref unused);
             network.Logits.CopyTo(logits);

@@ -33,9 +33,11 @@ internal static class EncoderOnnxExporter
     /// <summary>The model's bytes.</summary>
     /// <param name="weights">The encoder (its classifier head is written when <paramref name="withLogits"/> is set).</param>
     /// <param name="withLogits">Also output the classifier head's logits.</param>
-    public static byte[] Export(EncoderWeights weights, bool withLogits) => Build(weights, withLogits).ToByteArray();
+    /// <param name="rows">For an encoder whose token table has rows only for some word pieces: the mapping, so that the model
+    /// takes WordPiece ids (its table is written with one row per vocabulary id); null when the rows are the ids.</param>
+    public static byte[] Export(EncoderWeights weights, bool withLogits, WordPieceRows? rows = null) => Build(weights, withLogits, rows).ToByteArray();
 
-    internal static ModelProto Build(EncoderWeights weights, bool withLogits)
+    internal static ModelProto Build(EncoderWeights weights, bool withLogits, WordPieceRows? rows = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
         var c = weights.Configuration;
@@ -44,7 +46,7 @@ internal static class EncoderOnnxExporter
         string mask = g.Input("attention_mask", Int64, "batch", "sequence");
         string types = g.Input("token_type_ids", Int64, "batch", "sequence");
 
-        string x = Embeddings(g, weights, ids, types);
+        string x = Embeddings(g, weights, rows, ids, types);
         string maskFloat = g.Node("Cast", "attention_mask/Cast", [mask], NodeFactory.Int("to", Float));
         string scoreMask = ScoreMask(g, maskFloat);
         bool pre = c.NormPlacement == EncoderNormPlacement.PreLayerNorm;
@@ -77,9 +79,11 @@ internal static class EncoderOnnxExporter
     }
 
     /// <summary>LayerNorm(word[ids] + position[0..sequence) + type[types]).</summary>
-    private static string Embeddings(OnnxGraphWriter g, EncoderWeights w, string ids, string types)
+    private static string Embeddings(OnnxGraphWriter g, EncoderWeights w, WordPieceRows? rows, string ids, string types)
     {
-        string word = g.Node("Gather", "embeddings/word_embeddings/Gather", [Table(g, w.WordEmbeddings), ids]);
+        var words = w.WordEmbeddings;
+        string table = rows is null ? Table(g, words) : g.Floats(words.Name, rows.Expand(words), rows.VocabularySize, words.Columns);
+        string word = g.Node("Gather", "embeddings/word_embeddings/Gather", [table, ids]);
         string shape = g.Node("Shape", "embeddings/Shape", [ids]);
         string length = g.Node(
             "Slice", "embeddings/sequence_length", [shape, g.Int64s("embeddings/one", 1), g.Int64s("embeddings/two", 2), g.Int64s("embeddings/axis0", 0)]);

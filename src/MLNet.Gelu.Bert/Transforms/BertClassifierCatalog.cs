@@ -4,8 +4,9 @@ using MLNet.Gelu.Bert;
 namespace MLNet.Gelu;
 
 /// <summary>
-/// Fine-tuned BERT text classifiers for ML.NET, trained in .NET (no libtorch): <c>mlContext.MulticlassClassification.Trainers.BertClassifier(...)</c>
-/// and <c>mlContext.BinaryClassification.Trainers.BertClassifier(...)</c>.
+/// BERT text classifiers for ML.NET, fine-tuned (or trained from scratch, <see cref="BertClassifierOptions.FromScratch"/>) in
+/// .NET (no libtorch): <c>mlContext.MulticlassClassification.Trainers.BertClassifier(...)</c> and
+/// <c>mlContext.BinaryClassification.Trainers.BertClassifier(...)</c>.
 /// </summary>
 /// <remarks>
 /// <list type="table">
@@ -25,18 +26,20 @@ namespace MLNet.Gelu;
 /// </remarks>
 public static class BertClassifierCatalog
 {
-    /// <summary>Creates a multiclass BERT classifier trainer (fine-tuning all-MiniLM-L6-v2 unless the options name another model).</summary>
+    /// <summary>Creates a multiclass BERT classifier trainer (fine-tuning all-MiniLM-L6-v2 unless the options name another model
+    /// or an encoder shape to train from scratch).</summary>
     /// <param name="catalog">The multiclass trainers catalog (<c>mlContext.MulticlassClassification.Trainers</c>).</param>
-    /// <param name="options">Model, columns and fine-tuning recipe; <see langword="null"/> for the defaults.</param>
+    /// <param name="options">Model (or shape from scratch), columns and training recipe; <see langword="null"/> for the defaults.</param>
     /// <returns>The trainer.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the message names it).</exception>
     public static BertClassifierTrainer BertClassifier(
         this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, BertClassifierOptions? options = null)
         => new(MlpFitting.EnvironmentOf(catalog), options ?? new BertClassifierOptions(), binary: false);
 
-    /// <summary>Creates a binary BERT classifier trainer (Boolean label; fine-tuning all-MiniLM-L6-v2 unless the options name another model).</summary>
+    /// <summary>Creates a binary BERT classifier trainer (Boolean label; fine-tuning all-MiniLM-L6-v2 unless the options name another
+    /// model or an encoder shape to train from scratch).</summary>
     /// <param name="catalog">The binary trainers catalog (<c>mlContext.BinaryClassification.Trainers</c>).</param>
-    /// <param name="options">Model, columns and fine-tuning recipe; <see langword="null"/> for the defaults.</param>
+    /// <param name="options">Model (or shape from scratch), columns and training recipe; <see langword="null"/> for the defaults.</param>
     /// <returns>The trainer.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the message names it).</exception>
     public static BertClassifierTrainer BertClassifier(

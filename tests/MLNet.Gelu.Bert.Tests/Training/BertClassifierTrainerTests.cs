@@ -3,49 +3,17 @@ using Microsoft.ML.Data;
 using MLNet.Gelu.Datasets;
 using MLNet.Gelu.Tests.TestSupport;
 using Xunit.Abstractions;
+using static MLNet.Gelu.Bert.Tests.Training.ClassifierRows;
 
 namespace MLNet.Gelu.Bert.Tests.Training;
 
 /// <summary>
 /// The ML.NET doors of the BERT classifier: fine-tuning MiniLM inside a pipeline, then <c>Evaluate</c>,
-/// <c>CreatePredictionEngine</c>, <c>MapKeyToValue</c>, progress, cancellation and <c>mlContext.Log</c>.
+/// <c>CreatePredictionEngine</c>, <c>MapKeyToValue</c>, progress, cancellation and <c>mlContext.Log</c>; sentence pairs and
+/// cancellation also from scratch.
 /// </summary>
 public class BertClassifierTrainerTests(ITestOutputHelper output)
 {
-    private sealed class Row
-    {
-        public string Text { get; set; } = string.Empty;
-
-        public bool Label { get; set; }
-    }
-
-    private sealed class Topic
-    {
-        public string Text { get; set; } = string.Empty;
-
-        public string Label { get; set; } = string.Empty;
-    }
-
-    private sealed class TopicPrediction
-    {
-        public string PredictedLabel { get; set; } = string.Empty;
-
-        public float[] Score { get; set; } = [];
-    }
-
-    private sealed class Steps : IProgress<BertClassifierProgress>
-    {
-        public List<BertClassifierProgress> Reports { get; } = [];
-
-        public Action<BertClassifierProgress>? OnReport { get; init; }
-
-        public void Report(BertClassifierProgress value)
-        {
-            Reports.Add(value);
-            OnReport?.Invoke(value);
-        }
-    }
-
     [Fact]
     public void Binary_fine_tuning_of_MiniLM_on_UCI_sentences_beats_chance_by_far_and_reports_every_step()
     {
@@ -84,14 +52,7 @@ public class BertClassifierTrainerTests(ITestOutputHelper output)
     public void Multiclass_classifier_maps_back_to_label_values_scores_like_its_prediction_engine_and_saves_and_loads()
     {
         var ml = new MLContext(seed: 2);
-        string[] labels = ["sport", "food", "weather"];
-        string[][] texts =
-        [
-            ["the team won the match", "a great goal in the final", "the runner broke the record", "she scored twice tonight"],
-            ["the soup was too salty", "fresh bread and cheese", "we cooked pasta for dinner", "this cake tastes sweet"],
-            ["it will rain tomorrow", "a cold and windy morning", "sunny skies all week", "snow fell over the hills"],
-        ];
-        var rows = texts.SelectMany((group, k) => group.Select(t => new Topic { Text = t, Label = labels[k] })).ToArray();
+        var rows = Topics();
         var data = ml.Data.LoadFromEnumerable(rows);
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
             .Append(ml.MulticlassClassification.Trainers.BertClassifier(new BertClassifierOptions
@@ -111,7 +72,7 @@ public class BertClassifierTrainerTests(ITestOutputHelper output)
         for (int i = 0; i < rows.Length; i++)
         {
             var single = engine.Predict(rows[i]);
-            Assert.Contains(single.PredictedLabel, labels);
+            Assert.Contains(single.PredictedLabel, rows.Select(r => r.Label));
             Assert.Equal(all[i].PredictedLabel, single.PredictedLabel);
             Assert.Equal(all[i].Score, single.Score, new FloatTolerance(1e-5f));
             Assert.Equal(1, single.Score.Sum(), 1e-4);
@@ -134,8 +95,10 @@ public class BertClassifierTrainerTests(ITestOutputHelper output)
         Assert.Contains("LoadWithActivations", plain.ToString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Sentence_pairs_train_and_cross_validate()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Sentence_pairs_train_and_cross_validate(bool fromScratch)
     {
         var ml = new MLContext(seed: 4);
         string[] sport = ["the team won the match", "a great goal in the final", "the runner broke the record", "she scored twice tonight"];
@@ -152,7 +115,8 @@ public class BertClassifierTrainerTests(ITestOutputHelper output)
         var data = ml.Data.LoadFromEnumerable(pairs);
         var trainer = ml.BinaryClassification.Trainers.BertClassifier(new BertClassifierOptions
         {
-            TextColumnName = "First", SecondTextColumnName = "Second", Epochs = 2, BatchSize = 8, LearningRate = 1e-4, Seed = 5, Threads = 2,
+            TextColumnName = "First", SecondTextColumnName = "Second", Epochs = 2, BatchSize = 8, Seed = 5, Threads = 2,
+            FromScratch = fromScratch ? new BertEncoderShape() : null, LearningRate = fromScratch ? null : 1e-4,
         });
         var folds = ml.BinaryClassification.CrossValidateNonCalibrated(data, trainer, numberOfFolds: 2);
         Assert.Equal(2, folds.Count);
@@ -171,8 +135,10 @@ public class BertClassifierTrainerTests(ITestOutputHelper output)
         Assert.NotEqual(scored[0].Score, swapped.Score);
     }
 
-    [Fact]
-    public void Cancellation_stops_fine_tuning_between_steps()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Cancellation_stops_training_between_steps(bool fromScratch)
     {
         var ml = new MLContext(seed: 1);
         var rows = UciSentiment.Load().Take(64).Select(s => new Row { Text = s.Text, Label = s.Positive }).ToArray();
@@ -180,6 +146,7 @@ public class BertClassifierTrainerTests(ITestOutputHelper output)
         var steps = new Steps { OnReport = r => cancel.Cancel() };
         var trainer = ml.BinaryClassification.Trainers.BertClassifier(new BertClassifierOptions
         {
+            FromScratch = fromScratch ? new BertEncoderShape() : null,
             BatchSize = 8, MaxTokens = 32, Seed = 1, Threads = 2, Progress = steps, CancellationToken = cancel.Token,
         });
         Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(ml.Data.LoadFromEnumerable(rows)));
@@ -208,13 +175,6 @@ public class BertClassifierTrainerTests(ITestOutputHelper output)
         public string Second { get; set; } = string.Empty;
 
         public bool Label { get; set; }
-    }
-
-    private sealed class BinaryPrediction
-    {
-        public bool PredictedLabel { get; set; }
-
-        public float Score { get; set; }
     }
 
     private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
