@@ -2,15 +2,17 @@ using System.Globalization;
 
 namespace MLNet.Gelu.Benchmarks.Bert;
 
-/// <summary>What one silo did in a measured cluster pass: the chunks and texts it answered and the CPU time it used.</summary>
-internal sealed record SiloUsage(int Port, int Chunks, int Texts, double CpuSeconds);
+/// <summary>What one silo did in a measured cluster pass: the chunks and texts it answered, the CPU time it used, and the
+/// cores it kept busy while idle just before the pass (Orleans' timers, tiered JIT still compiling, the GC).</summary>
+internal sealed record SiloUsage(int Port, int Chunks, int Texts, double CpuSeconds, double IdleCores);
 
 /// <summary>
 /// One measured bulk pass through a cluster: wall time, the client's and each silo's CPU seconds, the chunks each silo
 /// served, and how busy the whole machine was (all processes, from <c>/proc/stat</c>), so that a pass on a shared machine
 /// can be read by CPU time, which other jobs do not distort, as well as by wall time, which they do.
 /// </summary>
-internal sealed record ClusterPassUsage(int Silos, int Threads, int Texts, int ChunkSize, double Seconds, double ClientCpuSeconds, IReadOnlyList<SiloUsage> PerSilo, double MachineBusyCores)
+internal sealed record ClusterPassUsage(
+    int Silos, int Threads, int Texts, int ChunkSize, double Seconds, double ClientCpuSeconds, double ClientIdleCores, IReadOnlyList<SiloUsage> PerSilo, double MachineBusyCores)
 {
     public double Rate => Texts / Seconds;
 
@@ -23,15 +25,24 @@ internal sealed record ClusterPassUsage(int Silos, int Threads, int Texts, int C
     public double SiloCpuMsPerText => SiloCpuSeconds * 1000 / Texts;
 
     /// <summary>Client CPU milliseconds per chunk.</summary>
-    public double ClientCpuMsPerChunk => ClientCpuSeconds * 1000 / Math.Ceiling(Texts / (double)ChunkSize);
+    public double ClientCpuMsPerChunk => ClientCpuSeconds * 1000 / Chunks;
+
+    /// <summary>Silo CPU milliseconds per text beyond what the silos burn idle (their idle rate over the pass's wall time).</summary>
+    public double SiloNetCpuMsPerText => (SiloCpuSeconds - (PerSilo.Sum(s => s.IdleCores) * Seconds)) * 1000 / Texts;
+
+    /// <summary>Client CPU milliseconds per chunk beyond what it burns idle.</summary>
+    public double ClientNetCpuMsPerChunk => (ClientCpuSeconds - (ClientIdleCores * Seconds)) * 1000 / Chunks;
+
+    private double Chunks => Math.Ceiling(Texts / (double)ChunkSize);
 
     public string Describe()
     {
         var silos = string.Join("; ", PerSilo.Select(s => string.Create(CultureInfo.InvariantCulture,
-            $"silo :{s.Port} {s.Chunks} chunks, {s.CpuSeconds:F2} CPU-s, busy {s.CpuSeconds / Seconds:F2} cores")));
+            $"silo :{s.Port} {s.Chunks} chunks, {s.CpuSeconds:F2} CPU-s, busy {s.CpuSeconds / Seconds:F2} cores (idle before: {s.IdleCores:F3})")));
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Silos} silo(s) x {Threads} thread(s): {Rate:F0} texts/s in {Seconds:F2} s; client {ClientCpuSeconds:F2} CPU-s ({ClientCpuMsPerChunk:F1} ms/chunk); " +
-            $"{silos}; silo CPU {SiloCpuMsPerText:F2} ms/text; ours {OurCores:F2} cores, machine {MachineBusyCores:F2} of {Environment.ProcessorCount} busy");
+            $"{Silos} silo(s) x {Threads} thread(s): {Rate:F0} texts/s in {Seconds:F2} s; " +
+            $"client {ClientCpuSeconds:F2} CPU-s ({ClientCpuMsPerChunk:F1} ms/chunk, idle before: {ClientIdleCores:F3} cores); " +
+            $"{silos}; silo CPU {SiloCpuMsPerText:F2} ms/text ({SiloNetCpuMsPerText:F2} beyond idle); ours {OurCores:F2} cores, machine {MachineBusyCores:F2} of {Environment.ProcessorCount} busy");
     }
 
     /// <summary>Busy and total CPU seconds of the whole machine so far (<c>/proc/stat</c>'s first line, in clock ticks of 1/100 s).</summary>
