@@ -97,7 +97,6 @@ internal static class ClusterBench
         Row("silo CPU ms per text (all silos)", p => p.SiloCpuMsPerText, "F2");
         Row("silo CPU ms per text beyond idle", p => p.SiloNetCpuMsPerText, "F2");
         Row("client CPU ms per chunk", p => p.ClientCpuMsPerChunk, "F1");
-        Row("client CPU ms per chunk beyond idle", p => p.ClientNetCpuMsPerChunk, "F1");
         Row("idle cores of the client just before the pass", p => p.ClientIdleCores, "F3");
         Row("busy cores per silo (CPU-s / wall-s)", p => p.PerSilo.Average(s => s.CpuSeconds) / p.Seconds, "F2");
         Row("idle cores per silo just before the pass", p => p.PerSilo.Average(s => s.IdleCores), "F3");
@@ -110,10 +109,13 @@ internal static class ClusterBench
         // silo on one intra-op thread at most 1 / (its own CPU per text): the ratio is at most C x (1-silo silo CPU per text) / W2,
         // and at most 2. CPU times, which other jobs on a shared machine do not distort, except that a slow pass lets every
         // process's idle work (timers, membership probes, GC, tiered JIT; measured just before each pass) add up for longer:
-        // the gross figures give a lower ceiling, the figures beyond idle (which also drop deferred work) an upper one.
+        // the gross figures give a lower ceiling, the silos' figures beyond idle (which also drop deferred work) an upper one.
+        // (The client's own idle window is too short and noisy to subtract: its gross figure is used throughout.)
         int cores = Environment.ProcessorCount;
         Ceiling("gross", p => p.SiloCpuMsPerText, p => p.ClientCpuMsPerChunk, 0);
-        Ceiling("beyond idle", p => p.SiloNetCpuMsPerText, p => p.ClientNetCpuMsPerChunk, two.Average(p => p.ClientIdleCores + p.PerSilo.Sum(s => s.IdleCores)));
+        Ceiling("silos beyond idle", p => p.SiloNetCpuMsPerText, p => p.ClientCpuMsPerChunk, two.Average(p => p.PerSilo.Sum(s => s.IdleCores)));
+        Console.WriteLine($"Silo CPU ms per text by thread name, 1 silo: {ByName(one)}");
+        Console.WriteLine($"Silo CPU ms per text by thread name, 2 silos: {ByName(two)}");
         Console.WriteLine($"With this run's best 1-silo rate ({one.Max(p => p.Rate):F0}/s; a busy machine lowers it) and gross CPU: at most " +
             $"{Math.Min(2, cores / (two.Average(p => p.SiloCpuMsPerText + (p.ClientCpuMsPerChunk / bulk.ChunkSize)) / 1000) / one.Max(p => p.Rate)):F2}x.");
 
@@ -126,13 +128,17 @@ internal static class ClusterBench
                 $"ceiling for 2 silos vs 1 on {cores} cores: {Math.Min(2, (cores - idleCores) * silo1 / perText2):F2}x (({cores} - {idleCores:F2} idle) cores x {silo1:F2} / {perText2:F2}).");
         }
 
-        double clientPerChunk = two.Concat(one).Average(p => p.ClientNetCpuMsPerChunk);
+        double clientPerChunk = two.Concat(one).Average(p => p.ClientCpuMsPerChunk);
         double siloChunkMs = one.Average(p => p.SiloNetCpuMsPerText) * bulk.ChunkSize;
         Console.WriteLine($"The client spends {clientPerChunk:F1} CPU-ms per chunk of {bulk.ChunkSize} against a silo's {siloChunkMs:F0} CPU-ms: " +
             $"one client core keeps about {siloChunkMs / clientPerChunk:F0} such silos busy.");
 
         void Row(string name, Func<ClusterPassUsage, double> value, string format) =>
             Console.WriteLine($"| {name} | {one.Average(value).ToString(format, CultureInfo.InvariantCulture)} | {two.Average(value).ToString(format, CultureInfo.InvariantCulture)} |");
+
+        static string ByName(List<ClusterPassUsage> passes) => string.Join(", ", passes.SelectMany(p => p.SiloCpuByThreadName())
+            .GroupBy(t => t.Name).Select(g => (Name: g.Key, Ms: g.Sum(t => t.MsPerText) / passes.Count)).Where(t => t.Ms >= 0.01)
+            .OrderByDescending(t => t.Ms).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Ms:F2}")));
 
         static string Chunks(List<ClusterPassUsage> passes) => string.Join(", ", passes.Select(p => string.Join("/", p.PerSilo.Select(s => s.Chunks))));
     }
@@ -177,6 +183,7 @@ internal static class ClusterBench
             var clientIdle = Process.GetCurrentProcess().TotalProcessorTime;
             await Task.Delay(IdleWindow);
             var siloCpu = cluster.Silos.Select(s => s.TotalProcessorTime).ToArray();
+            var siloThreads = cluster.Silos.Select(s => ClusterPassUsage.ThreadCpu(s.Id)).ToArray();
             var clientIdleCores = (Process.GetCurrentProcess().TotalProcessorTime - clientIdle).TotalSeconds / IdleWindow.TotalSeconds;
             var answered = new ConcurrentQueue<EmbeddingReply>();
             cluster.Generator.Calls.AfterAnswer = answered.Enqueue;
@@ -198,13 +205,15 @@ internal static class ClusterBench
                 var port = $":{silo.SiloPort.ToString(CultureInfo.InvariantCulture)}:";
                 var mine = answered.Where(r => r.Silo!.Contains(port, StringComparison.Ordinal)).ToList();
                 return new SiloUsage(silo.SiloPort, mine.Count, mine.Sum(r => r.Count), (silo.TotalProcessorTime - siloCpu[i]).TotalSeconds,
-                    (siloCpu[i] - idle[i]).TotalSeconds / IdleWindow.TotalSeconds);
+                    ClusterPassUsage.ByThreadName(siloThreads[i], ClusterPassUsage.ThreadCpu(silo.Id)), (siloCpu[i] - idle[i]).TotalSeconds / IdleWindow.TotalSeconds);
             }).ToList();
             return new ClusterPassUsage(silos, threads, corpus.Length, bulk.ChunkSize, seconds, clientCpu, clientIdleCores, perSilo, machineBusy / seconds);
         }
     }
 
-    /// <summary>Until every silo has answered (each loads its model on its first request), then one bulk pass over part of the corpus.</summary>
+    /// <summary>Until every silo has answered (each loads its model on its first request), then one bulk pass over the whole
+    /// corpus: a freshly started silo spends a fifth of its CPU in the tiered JIT's background compiler during its first
+    /// thousand texts (and two silos twice that), which a long-running silo does not.</summary>
     private static async Task WarmUp(ProcessCluster cluster, int silos, string[] corpus, BertEmbeddingClusterOptions bulk)
     {
         var calls = new ClusterCalls(cluster.Client, bulk);
@@ -214,7 +223,7 @@ internal static class ClusterBench
             answered.Add((await calls.CallAsync(corpus[..8], null, null, retryQueueFull: true, CancellationToken.None)).Silo!);
         }
 
-        await Drain(cluster.Generator.EmbedManyAsync(corpus.Take(bulk.ChunkSize * bulk.MaxChunksInFlight)));
+        await Drain(cluster.Generator.EmbedManyAsync(corpus));
     }
 
     private static async Task<int> Drain(IAsyncEnumerable<Microsoft.Extensions.AI.Embedding<float>> embeddings)

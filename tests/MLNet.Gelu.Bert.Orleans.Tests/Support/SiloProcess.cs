@@ -36,6 +36,9 @@ internal sealed class SiloProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The operating system's process id.</summary>
+    public int Id => _process.Id;
+
     public string Log => string.Join('\n', _log);
 
     /// <summary>CPU time the process has used so far (all its threads).</summary>
