@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 
 namespace MLNet.Gelu.Bert;
@@ -15,14 +16,16 @@ namespace MLNet.Gelu.Bert;
 /// call, which for an external client is its gateway. Activation-count placement was tried and withdrawn: the placing
 /// silo sees its own activations at once but the others' only when published, so sequential calls all stayed on the
 /// gateway and a silo that joined got no work. The price of placing each call is one activation: small next to scoring.
+/// Each call logs where it started (event 201, Debug), so operators and tests can see which silo holds it.
 /// </remarks>
 [RandomPlacement]
-internal sealed class EmbeddingGrain(BertEmbeddingGenerator generator) : Grain, IEmbeddingGrain
+internal sealed class EmbeddingGrain(BertEmbeddingGenerator generator, ILogger<EmbeddingGrain> logger) : Grain, IEmbeddingGrain
 {
     /// <inheritdoc/>
     public async Task<EmbeddingReply> Embed(string?[] texts, int? dimensions, string? modelId, CancellationToken cancellationToken)
     {
         DeactivateOnIdle();
+        ClusterLog.EmbeddingCallStarted(logger, texts.Length, RuntimeIdentity);
         try
         {
             var options = dimensions is null && modelId is null ? null : new EmbeddingGenerationOptions { Dimensions = dimensions, ModelId = modelId };

@@ -18,13 +18,15 @@ internal sealed class ProcessCluster : IAsyncDisposable
     private readonly string _clusterId = "cluster-" + Guid.NewGuid().ToString("N")[..12];
     private readonly (string Onnx, string Vocabulary)? _model;
     private readonly int _intraOpThreads;
+    private readonly IReadOnlyList<string>? _siloArguments;
     private IHost? _client;
 
-    private ProcessCluster(RedisServer redis, (string Onnx, string Vocabulary)? model, int intraOpThreads)
+    private ProcessCluster(RedisServer redis, (string Onnx, string Vocabulary)? model, int intraOpThreads, IReadOnlyList<string>? siloArguments)
     {
         _redis = redis;
         _model = model;
         _intraOpThreads = intraOpThreads;
+        _siloArguments = siloArguments;
     }
 
     public List<SiloProcess> Silos { get; } = [];
@@ -39,15 +41,17 @@ internal sealed class ProcessCluster : IAsyncDisposable
     /// <param name="clientOptions">The client generator's options.</param>
     /// <param name="model">The model files every silo loads; null for the embedded all-MiniLM-L6-v2.</param>
     /// <param name="intraOpThreads">Each silo's ONNX Runtime intra-op threads.</param>
+    /// <param name="siloArguments">More configuration for every silo (see <see cref="SiloProcess.Start"/>).</param>
     public static async Task<ProcessCluster> StartAsync(
-        RedisServer redis, int silos, BertEmbeddingClusterOptions clientOptions, (string Onnx, string Vocabulary)? model, int intraOpThreads = 1)
+        RedisServer redis, int silos, BertEmbeddingClusterOptions clientOptions, (string Onnx, string Vocabulary)? model, int intraOpThreads = 1,
+        IReadOnlyList<string>? siloArguments = null)
     {
-        var cluster = new ProcessCluster(redis, model, intraOpThreads);
+        var cluster = new ProcessCluster(redis, model, intraOpThreads, siloArguments);
         try
         {
             for (var i = 0; i < silos; i++)
             {
-                cluster.Silos.Add(SiloProcess.Start(redis.Configuration, cluster._clusterId, model, intraOpThreads));
+                cluster.Silos.Add(SiloProcess.Start(redis.Configuration, cluster._clusterId, model, intraOpThreads, siloArguments));
             }
 
             await Task.WhenAll(cluster.Silos.Select(s => s.WaitReadyAsync()));
@@ -73,7 +77,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
     /// <summary>Starts one more silo and waits until the cluster counts it active.</summary>
     public async Task<SiloProcess> AddSiloAsync()
     {
-        var silo = SiloProcess.Start(_redis.Configuration, _clusterId, _model, _intraOpThreads);
+        var silo = SiloProcess.Start(_redis.Configuration, _clusterId, _model, _intraOpThreads, _siloArguments);
         Silos.Add(silo);
         await silo.WaitReadyAsync();
         await WaitForActiveSilosAsync(Silos.Count(s => !s.HasExited));

@@ -12,6 +12,7 @@ internal sealed class SiloProcess : IDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _log = new();
+    private readonly List<(string Fragment, TaskCompletionSource Seen)> _watches = [];
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private SiloProcess(Process process, int siloPort)
@@ -35,11 +36,26 @@ internal sealed class SiloProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The operating system's process id.</summary>
+    public int Id => _process.Id;
+
     public string Log => string.Join('\n', _log);
 
+    /// <summary>CPU time the process has used so far (all its threads).</summary>
+    public TimeSpan TotalProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>Starts a silo of cluster <paramref name="clusterId"/> with membership in <paramref name="redis"/>, serving
-    /// <paramref name="model"/>'s files (all-MiniLM-L6-v2 when null) on <paramref name="intraOpThreads"/> threads.</summary>
-    public static SiloProcess Start(string redis, string clusterId, (string Onnx, string Vocabulary)? model, int intraOpThreads)
+    /// <paramref name="model"/>'s files (all-MiniLM-L6-v2 when null) on <paramref name="intraOpThreads"/> threads, with
+    /// <paramref name="extraArguments"/> (configuration such as <c>--Logging:LogLevel:X=Debug</c>) after the usual ones.</summary>
+    public static SiloProcess Start(
+        string redis, string clusterId, (string Onnx, string Vocabulary)? model, int intraOpThreads, IReadOnlyList<string>? extraArguments = null)
     {
         int siloPort = Processes.FreePort(), gatewayPort = Processes.FreePort();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -60,6 +76,7 @@ internal sealed class SiloProcess : IDisposable
             "--Membership:ProbeTimeout=00:00:01", "--Membership:NumMissedProbesLimit=2", "--Membership:NumVotesForDeathDeclaration=1",
             "--Membership:TableRefreshTimeout=00:00:02",
             "--Logging:LogLevel:Default=Warning",
+            .. extraArguments ?? [],
         ];
         foreach (var argument in arguments)
         {
@@ -79,6 +96,22 @@ internal sealed class SiloProcess : IDisposable
         catch (TimeoutException)
         {
             throw new TimeoutException($"The silo on port {SiloPort} was not ready within {Patience}:\n{Log}");
+        }
+    }
+
+    /// <summary>Completes when the silo prints a line containing <paramref name="fragment"/> (or has printed one already).</summary>
+    public Task WaitForLineAsync(string fragment)
+    {
+        lock (_watches)
+        {
+            if (_log.Any(line => line.Contains(fragment, StringComparison.Ordinal)))
+            {
+                return Task.CompletedTask;
+            }
+
+            var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _watches.Add((fragment, seen));
+            return seen.Task;
         }
     }
 
@@ -116,7 +149,16 @@ internal sealed class SiloProcess : IDisposable
             return;
         }
 
-        _log.Enqueue(line);
+        lock (_watches)
+        {
+            _log.Enqueue(line);
+            foreach (var watch in _watches.Where(w => line.Contains(w.Fragment, StringComparison.Ordinal)).ToList())
+            {
+                watch.Seen.TrySetResult();
+                _watches.Remove(watch);
+            }
+        }
+
         if (line.StartsWith("Silo ready", StringComparison.Ordinal))
         {
             _ready.TrySetResult();
