@@ -5,21 +5,24 @@ using MLNet.Gelu.Encoder;
 namespace ActivationExperiments.Experiments;
 
 /// <summary>
-/// BERT-style encoders trained from scratch with each activation at one matched size, on (a) UCI sentiment (WordPiece ids
-/// from MiniLM's vocabulary) and (b) the synthetic long-range task; per activation the learning rate with the lowest
-/// median validation error is reported. Runs are independent (one thread each) and run side by side on the cores.
+/// BERT-style encoders trained from scratch with each activation at one matched size, on (a) two real text tasks, UCI
+/// sentiment and SpamAssassin mails (WordPiece ids from MiniLM's vocabulary), and (b) the synthetic long-range task; per
+/// activation the learning rate with the lowest median validation error is reported. Runs are independent (one thread each) and run side by side on the cores.
 /// </summary>
 internal static class EncoderExperiment
 {
     /// <summary>One task's runs: every activation × learning rate × seed.</summary>
     public sealed record TaskResult(
         string Name, int Train, int Validation, int Test, int VocabularySize, int MaxLength,
-        IReadOnlyList<ClassifierRun> Runs, IReadOnlyDictionary<Activation, double> ChosenLearningRate);
+        IReadOnlyList<ClassifierRun> Runs, IReadOnlyDictionary<Activation, double> ChosenLearningRate, double MajorityShare = 0.5);
 
     public sealed record Result(IReadOnlyList<TaskResult> Tasks, string Shape, long Parameters, double Seconds);
 
     /// <summary>Tokens kept per sentence, <c>[CLS]</c> and <c>[SEP]</c> included.</summary>
     public const int MaxSentenceTokens = 64;
+
+    /// <summary>Tokens kept per mail (subject and the start of the body), <c>[CLS]</c> and <c>[SEP]</c> included.</summary>
+    public const int MaxMailTokens = 64;
 
     /// <summary>The matched size: BERT's post-LayerNorm layout and <c>[CLS]</c> pooling, 2 layers of width 64, 4 heads, feed-forward 256.</summary>
     public static EncoderConfiguration Shape(Activation activation, int vocabularySize, int maxPositions) => new(
@@ -29,7 +32,11 @@ internal static class EncoderExperiment
     public static Result Run(ExperimentSettings settings, TextWriter log)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (train, validation, test, vocabulary) = SentimentExamples(settings.EncoderSentences);
+        var corpus = SentimentCorpus.Load(settings.EncoderSentences);
+        var (train, validation, test, vocabulary) = WordPieceExamples(
+            [.. corpus.Sentences.Select(s => (s.Text, s.Positive ? 1 : 0))], corpus.TrainCount, corpus.ValidationCount, MaxSentenceTokens);
+        var (mails, mailTrain, mailValidation) = SpamCorpus.Load(settings.EncoderMails);
+        var (spamTrain, spamValidation, spamTest, spamVocabulary) = WordPieceExamples(mails, mailTrain, mailValidation, MaxMailTokens);
         var (lrTrain, lrValidation, lrTest) = settings.LongRangeSplit;
         var probe = new EncoderWeights(Shape(Activation.Gelu, vocabulary, MaxSentenceTokens));
         string shape = $"2 layers, hidden 64, 4 heads, feed-forward 256, post-LayerNorm, [CLS] pooling, dropout 0.1";
@@ -38,6 +45,7 @@ internal static class EncoderExperiment
         var tasks = new List<TaskResult>
         {
             RunTask("UCI sentiment", train, validation, test, vocabulary, MaxSentenceTokens, settings, log),
+            RunTask("SpamAssassin mails", spamTrain, spamValidation, spamTest, spamVocabulary, MaxMailTokens, settings, log),
             RunTask(
                 "long-range equality", LongRangeTask.Examples(lrTrain, LongRangeTask.TrainSeed), LongRangeTask.Examples(lrValidation, LongRangeTask.ValidationSeed),
                 LongRangeTask.Examples(lrTest, LongRangeTask.TestSeed), LongRangeTask.VocabularySize, LongRangeTask.MaxLength, settings, log),
@@ -68,29 +76,29 @@ internal static class EncoderExperiment
                       $"validation error {run.ValidationError:P2}, test error {run.TestError:P2}, {run.Seconds:F1} s");
             }
         });
-        return new TaskResult(name, train.Length, validation.Length, test.Length, vocabularySize, maxLength, runs, MnistExperiment.ChooseLearningRates(runs));
+        double majority = Math.Max(test.Count(e => e.Label == 1), test.Count(e => e.Label == 0)) / (double)test.Length;
+        return new TaskResult(
+            name, train.Length, validation.Length, test.Length, vocabularySize, maxLength, runs, MnistExperiment.ChooseLearningRates(runs), majority);
     }
 
     /// <summary>
-    /// The sentiment experiment's sentences and split, tokenized with MiniLM's WordPiece vocabulary (at most
-    /// <see cref="MaxSentenceTokens"/> tokens), the ids renumbered densely over the training sentences (0 padding,
-    /// 1 for pieces never seen in training), so the embedding table holds only pieces the encoder can learn.
+    /// Labelled texts (training rows first, then validation, then test) tokenized with MiniLM's WordPiece vocabulary (at
+    /// most <paramref name="maxTokens"/> tokens), the ids renumbered densely over the training texts (0 padding, 1 for
+    /// pieces never seen in training), so the embedding table holds only pieces the encoder can learn.
     /// </summary>
-    private static (EncoderExample[] Train, EncoderExample[] Validation, EncoderExample[] Test, int VocabularySize) SentimentExamples(int sentences)
+    private static (EncoderExample[] Train, EncoderExample[] Validation, EncoderExample[] Test, int VocabularySize) WordPieceExamples(
+        IReadOnlyList<(string Text, int Label)> rows, int trainCount, int validationCount, int maxTokens)
     {
-        var corpus = SentimentCorpus.Load(sentences);
         var model = BertModel.AllMiniLmL6V2();
-        var tokenizer = new BertTextTokenizer(model.Vocabulary, model.Settings.LowerCase, MaxSentenceTokens);
-        var encoded = corpus.Sentences.Select(s => Array.ConvertAll(tokenizer.Encode(s.Text).InputIds, v => (int)v)).ToArray();
+        var tokenizer = new BertTextTokenizer(model.Vocabulary, model.Settings.LowerCase, maxTokens);
+        var encoded = rows.Select(r => Array.ConvertAll(tokenizer.Encode(r.Text).InputIds, v => (int)v)).ToArray();
         var dense = new Dictionary<int, int>();
-        foreach (int id in encoded.Take(corpus.TrainCount).SelectMany(ids => ids))
+        foreach (int id in encoded.Take(trainCount).SelectMany(ids => ids))
         {
             dense.TryAdd(id, dense.Count + 2);
         }
 
-        var examples = encoded.Select((ids, i) => new EncoderExample(
-            Array.ConvertAll(ids, id => dense.GetValueOrDefault(id, 1)), null, corpus.Sentences[i].Positive ? 1 : 0)).ToArray();
-        return (examples[..corpus.TrainCount], examples[corpus.TrainCount..(corpus.TrainCount + corpus.ValidationCount)],
-            examples[(corpus.TrainCount + corpus.ValidationCount)..], dense.Count + 2);
+        var examples = encoded.Select((ids, i) => new EncoderExample(Array.ConvertAll(ids, id => dense.GetValueOrDefault(id, 1)), null, rows[i].Label)).ToArray();
+        return (examples[..trainCount], examples[trainCount..(trainCount + validationCount)], examples[(trainCount + validationCount)..], dense.Count + 2);
     }
 }

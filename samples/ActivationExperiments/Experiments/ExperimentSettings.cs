@@ -56,6 +56,9 @@ internal sealed record ExperimentSettings
     /// <summary>UCI sentences the from-scratch encoders train on (the first of the sentiment experiment's fixed shuffle; same 70 / 15 / 15 % split).</summary>
     public int EncoderSentences { get; init; } = 3000;
 
+    /// <summary>SpamAssassin mails the from-scratch encoders train on (all 6,046 unless fewer are asked for: then each class in proportion; 70 / 15 / 15 % per class).</summary>
+    public int EncoderMails { get; init; } = 6046;
+
     /// <summary>Seeds per activation of the MiniLM fine-tuning experiment.</summary>
     public int FineTuneSeeds { get; init; } = 5;
 
@@ -82,6 +85,7 @@ internal sealed record ExperimentSettings
         EncoderLearningRates = [3e-3],
         LongRangeSplit = (200, 50, 50),
         EncoderSentences = 150,
+        EncoderMails = 150,
         FineTuneSeeds = 1,
         FineTuneEpochs = 1,
     };
@@ -102,6 +106,7 @@ internal sealed record ExperimentSettings
         EncoderEpochs = 3,
         LongRangeSplit = (1000, 300, 300),
         EncoderSentences = 1000,
+        EncoderMails = 400,
         FineTuneSeeds = 2,
     };
 

@@ -22,7 +22,8 @@ internal static partial class MarkdownReport
             var task = encoder.Tasks[t];
             text.AppendLine();
             text.Append(Line($"*{task.Name}* ({task.Train:N0} train / {task.Validation:N0} validation / {task.Test:N0} test sequences, " +
-                $"vocabulary {task.VocabularySize:N0}, at most {task.MaxLength} tokens; chance 50 %):"));
+                $"vocabulary {task.VocabularySize:N0}, at most {task.MaxLength} tokens; " +
+                $"the majority class is {task.MajorityShare * 100:F2} % of the test set):"));
             text.AppendLine();
             text.AppendLine("| activation | lr | runs | median test accuracy | IQR | min – max | median validation accuracy | other lr: median test accuracy |");
             text.AppendLine("|---|---|---|---|---|---|---|---|");

@@ -11,8 +11,10 @@ namespace MLNet.Gelu.Benchmarks.Training;
 /// <c>--encoder-step</c>: the encoder trainer's cost on MiniLM against ONNX Runtime's fp32 inference forward on the same
 /// batch and shapes (UCI sentences in corpus order, padded and truncated to one length), interleaved and repeated, medians:
 /// the engine's inference forward, its training step (forward with dropout + backward), and the AdamW update with clipping.
-/// Useful GFLOP/s use <see cref="BertWork.Flops"/> (forward) and three times that for a training step, against the measured
-/// FMA peak. With <c>--epoch</c> it also fine-tunes one epoch over all 3,000 sentences (batches of 32, at most 128 tokens,
+/// GFLOP/s count the matrix products' multiply-adds from the shapes run (<see cref="EncoderStepWork"/>: forward, and two
+/// products per forward product backward), on the padded batch and, "useful", at each sentence's own length; the training
+/// step's useful rate is also given as a share of the FP32 FMA peak measured on the same threads (<see cref="FmaPeak"/>).
+/// With <c>--epoch</c> it also fine-tunes one epoch over all 3,000 sentences (batches of 32, at most 128 tokens,
 /// length-sorted pools) and reports the wall time.
 /// Options: <c>--batch 32 --length 64 --repetitions 5</c>.
 /// </summary>
@@ -74,14 +76,23 @@ internal static class EncoderStepBench
         }
 
         var peak = FmaPeak.Measure(threads);
-        double flops = batch * BertWork.Flops(length);
+        var work = EncoderStepWork.Of(weights.Configuration, batch, length);
+        var useful = EncoderStepWork.Useful(weights.Configuration, lengths);
+        double flops = work.ForwardFlops;
         Console.WriteLine($"MiniLM, batch {batch} × {length} tokens (UCI sentences padded; {lengths.Sum()} real tokens), {threads} threads, median of {repetitions}:");
         Console.WriteLine($"  ORT fp32 inference forward     {Median(ort) * 1e3,8:F1} ms   {flops / Median(ort) / 1e9,6:F1} GFLOP/s");
         Console.WriteLine($"  engine inference forward       {Median(forward) * 1e3,8:F1} ms   {flops / Median(forward) / 1e9,6:F1} GFLOP/s   {Median(forward) / Median(ort):F2}× ORT");
-        Console.WriteLine($"  engine training step (fwd+bwd) {Median(step) * 1e3,8:F1} ms   {3 * flops / Median(step) / 1e9,6:F1} GFLOP/s   {Median(step) / Median(ort):F2}× ORT");
+        Console.WriteLine($"  engine training step (fwd+bwd) {Median(step) * 1e3,8:F1} ms   {work.StepFlops / Median(step) / 1e9,6:F1} GFLOP/s   {Median(step) / Median(ort):F2}× ORT");
         Console.WriteLine($"  AdamW update + clipping        {Median(update) * 1e3,8:F1} ms   (22.7 M parameters)");
         Console.WriteLine($"  step + update                  {(Median(step) + Median(update)) * 1e3,8:F1} ms   {(Median(step) + Median(update)) / Median(ort):F2}× ORT");
-        Console.WriteLine($"  {peak}; training step at {100 * 3 * flops / Median(step) / peak.FlopsPerSecond:F0} % of it");
+        Console.WriteLine($"  matrix products of a step: forward {work.Forward / 1e9:F2} G multiply-adds (projections {work.Projections / 1e9:F2}, " +
+            $"scores {work.Scores / 1e9:F2}, context {work.Context / 1e9:F2}, feed-forward {work.FeedForward / 1e9:F2}, head {work.Head / 1e6:F3} M), " +
+            $"backward {work.Backward / 1e9:F2} G " +
+            $"(forward without the head by BertWork's MiniLM formula: {batch * BertWork.Flops(length) / 2e9:F2} G); " +
+            $"{work.StepFlops / 1e9:F1} GFLOP padded, {useful.StepFlops / 1e9:F1} GFLOP useful (real lengths)");
+        Console.WriteLine($"  {peak}");
+        Console.WriteLine($"  training step: {work.StepFlops / Median(step) / 1e9:F1} GFLOP/s executed = {100 * work.StepFlops / Median(step) / peak.FlopsPerSecond:F1} % of that peak; " +
+            $"useful {useful.StepFlops / Median(step) / 1e9:F1} GFLOP/s = {100 * useful.StepFlops / Median(step) / peak.FlopsPerSecond:F1} % of that peak");
 
         if (args.Contains("--epoch"))
         {

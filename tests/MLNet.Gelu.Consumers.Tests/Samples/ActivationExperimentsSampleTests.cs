@@ -30,7 +30,12 @@ public sealed class ActivationExperimentsSampleTests : IDisposable
         using (var encoder = JsonDocument.Parse(File.ReadAllText(Path.Combine(results, "quick-encoder.json"))))
         {
             var tasks = encoder.RootElement.GetProperty("Encoder").GetProperty("Tasks").EnumerateArray().ToArray();
-            Assert.Equal(["UCI sentiment", "long-range equality"], tasks.Select(t => t.GetProperty("Name").GetString()!));
+            Assert.Equal(["UCI sentiment", "SpamAssassin mails", "long-range equality"], tasks.Select(t => t.GetProperty("Name").GetString()!));
+
+            // Quick mode's 400 mails, 70 / 15 / 15 % within each class: the test set keeps the corpus's share of ham (about 69 %).
+            var spam = tasks[1];
+            Assert.Equal([280, 60, 60], new[] { "Train", "Validation", "Test" }.Select(p => spam.GetProperty(p).GetInt32()));
+            Assert.InRange(spam.GetProperty("MajorityShare").GetDouble(), 0.66, 0.71);
             foreach (var task in tasks)
             {
                 var runs = task.GetProperty("Runs").EnumerateArray().ToArray();
