@@ -32,7 +32,14 @@ internal sealed partial class EncoderNetwork
     private EncoderBatch? _lastBatch;
     private bool _dropoutApplied;
 
-    public EncoderNetwork(EncoderWeights weights, int maxBatch, int maxLength, int threads)
+    /// <param name="weights">The parameters.</param>
+    /// <param name="maxBatch">The most sequences of a batch.</param>
+    /// <param name="maxLength">The longest (padded) sequence of a batch.</param>
+    /// <param name="threads">Threads for the matrix products and attention.</param>
+    /// <param name="maxRows">The most positions (sequences × padded length) of a batch, when fewer than
+    /// <paramref name="maxBatch"/> × <paramref name="maxLength"/> (batches cut under a token budget): the buffers are sized to it,
+    /// attention's to <c>heads × maxRows × maxLength</c>.</param>
+    public EncoderNetwork(EncoderWeights weights, int maxBatch, int maxLength, int threads, int? maxRows = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 1);
@@ -47,9 +54,11 @@ internal sealed partial class EncoderNetwork
         _threads = threads;
         MaxBatch = maxBatch;
         MaxLength = maxLength;
-        int rows = maxBatch * maxLength, h = _config.Hidden;
+        MaxRows = Math.Min(maxRows ?? int.MaxValue, maxBatch * maxLength);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRows, maxLength, nameof(maxRows));
+        int rows = MaxRows, h = _config.Hidden;
         _layers = Enumerable.Range(0, _config.Layers)
-            .Select(_ => new EncoderLayerState(_config, rows, maxBatch * _config.Heads * maxLength * maxLength)).ToArray();
+            .Select(_ => new EncoderLayerState(_config, rows, _config.Heads * rows * maxLength)).ToArray();
         _embedded = new float[rows * h];
         _embeddingNormalized = new float[rows * h];
         _embeddingDeviation = new float[rows];
@@ -69,6 +78,9 @@ internal sealed partial class EncoderNetwork
     public int MaxBatch { get; }
 
     public int MaxLength { get; }
+
+    /// <summary>The most positions (sequences × padded length) a batch may hold.</summary>
+    public int MaxRows { get; }
 
     public EncoderWeights Weights => _weights;
 
@@ -96,9 +108,9 @@ internal sealed partial class EncoderNetwork
     public void Forward(EncoderBatch batch, bool training, ref RandomSource random)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.Count > MaxBatch || batch.Length > MaxLength)
+        if (batch.Count > MaxBatch || batch.Length > MaxLength || batch.Rows > MaxRows)
         {
-            throw new ArgumentOutOfRangeException(nameof(batch), $"Batch of {batch.Count} × {batch.Length} exceeds the network's {MaxBatch} × {MaxLength}.");
+            throw new ArgumentOutOfRangeException(nameof(batch), $"Batch of {batch.Count} × {batch.Length} exceeds the network's {MaxBatch} × {MaxLength} (at most {MaxRows} positions).");
         }
 
         batch.Validate(_config);
