@@ -2,39 +2,34 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using MLNet.Gelu.Bert;
-using MLNet.Gelu.Datasets;
 
 namespace MLNet.Gelu.Benchmarks.Training;
 
 /// <summary>
-/// <c>--classifier-batches [--train N] [--test N] [--rounds R]</c>: fine-tunes MiniLM with the binary BertClassifier for one
+/// <c>--classifier-batches [--train N] [--test N] [--rounds R] [--budget T]</c>: fine-tunes MiniLM with the binary BertClassifier for one
 /// epoch on N UCI sentences (default 300), then times <c>Transform</c> + <c>Evaluate</c> over the next N test sentences
 /// (default 450) row by row (one encoder run per row, the prediction engine's path) and batched (the default
-/// <c>Transform</c>), alternating R rounds (default 3), and reports the best of each, their ratio and whether the metrics agree.
+/// <c>Transform</c>), alternating R rounds (default 3), with batches of at most T positions (default: the classifier's 512), and reports the best of each, their ratio and whether the metrics agree.
 /// </summary>
 internal static class ClassifierBatchesBench
 {
-    private sealed class Row
-    {
-        public string Text { get; set; } = string.Empty;
-
-        public bool Label { get; set; }
-    }
-
     public static int Run(string[] args)
     {
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         int Arg(string name, int fallback) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
-        int train = Arg("--train", 300), test = Arg("--test", 450), rounds = Arg("--rounds", 3);
-        var all = UciSentiment.Load();
-        var order = Enumerable.Range(0, all.Count).ToArray();
-        new Random(2015).Shuffle(order);
-        var rows = order.Select(k => new Row { Text = all[k].Text, Label = all[k].Positive }).ToArray();
+        int train = Arg("--train", 300), test = Arg("--test", 450), rounds = Arg("--rounds", 3), budget = Arg("--budget", 0);
+        var rows = UciSplit.Shuffled();
         var ml = new MLContext(seed: 1);
         var clock = Stopwatch.StartNew();
         var model = ml.BinaryClassification.Trainers.BertClassifier(new BertClassifierOptions { Epochs = 1, Seed = 1, Threads = WorkRegistry.Threads })
             .Fit(ml.Data.LoadFromEnumerable(rows.Take(train)));
-        Console.WriteLine($"fine-tuned MiniLM, 1 epoch on {train} sentences, {WorkRegistry.Threads} threads: {clock.Elapsed.TotalSeconds:F0} s");
+        if (budget > 0)
+        {
+            model = model.WithBatching(model.Batching with { TokenBudget = budget }, model.WindowRows, model.WindowTokens);
+        }
+
+        Console.WriteLine($"batches of at most {model.Batching.TokenBudget} positions; " +
+            $"fine-tuned MiniLM, 1 epoch on {train} sentences, {WorkRegistry.Threads} threads: {clock.Elapsed.TotalSeconds:F0} s");
         var data = ml.Data.LoadFromEnumerable(rows.Skip(train).Take(test));
         double bestSingle = double.MaxValue, bestBatched = double.MaxValue;
         for (int round = 0; round < rounds; round++)
