@@ -189,6 +189,24 @@ public class BertClassifierBatchingTests
         Assert.Equal(single.LogLoss, batched.LogLoss);
     }
 
+    [Fact]
+    public void Cross_validation_metrics_equal_those_of_each_fold_model_scored_row_by_row()
+    {
+        var (ml, _, data) = TopicClassifier();
+        var trainer = ml.MulticlassClassification.Trainers.BertClassifier(new BertClassifierOptions
+        {
+            FromScratch = Tiny, MaxTokens = 24, Epochs = 1, BatchSize = 8, Seed = 6, Threads = 2,
+        });
+        var folds = ml.MulticlassClassification.CrossValidate(data, trainer, numberOfFolds: 2);
+        Assert.Equal(2, folds.Count);
+        foreach (var fold in folds)
+        {
+            var single = ml.MulticlassClassification.Evaluate(((BertClassifierTransformer)fold.Model).TransformRowByRow(fold.ScoredHoldOutSet));
+            Assert.Equal(single.MicroAccuracy, fold.Metrics.MicroAccuracy);
+            Assert.Equal(single.LogLoss, fold.Metrics.LogLoss);
+        }
+    }
+
     /// <summary>Short topic sentences, empty texts, and long texts that the token limit truncates, interleaved.</summary>
     private static string[] Texts()
     {
