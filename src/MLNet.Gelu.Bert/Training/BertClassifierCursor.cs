@@ -166,7 +166,7 @@ internal sealed class BertClassifierCursor : WindowCursor
             maxRows = Math.Max(maxRows, old.MaxRows);
         }
 
-        _network = new EncoderNetwork(_owner.Weights, maxBatch, maxLength, _owner.Threads, maxRows);
+        _network = new EncoderNetwork(_owner.Weights, maxBatch, maxLength, _owner.Threads, maxRows, inference: true);
         return _network;
     }
 }

@@ -193,7 +193,7 @@ public sealed class BertClassifierTransformer : IArchivedTransformer
     private Action<float[]> Scorer(DataViewRow row, int text, int second)
     {
         var read = TextValues.Reader(row, text, second);
-        var network = new EncoderNetwork(_weights, 1, _tokenizer.MaxTokens, _threads);
+        var network = new EncoderNetwork(_weights, 1, _tokenizer.MaxTokens, _threads, inference: true);
         return logits =>
         {
             var (a, b) = read();

@@ -39,7 +39,8 @@ internal sealed partial class EncoderNetwork
     /// <param name="maxRows">The most positions (sequences × padded length) of a batch, when fewer than
     /// <paramref name="maxBatch"/> × <paramref name="maxLength"/> (batches cut under a token budget): the buffers are sized to it,
     /// attention's to <c>heads × maxRows × maxLength</c>.</param>
-    public EncoderNetwork(EncoderWeights weights, int maxBatch, int maxLength, int threads, int? maxRows = null)
+    /// <param name="inference">Forward passes without dropout only: no dropout masks are allocated.</param>
+    public EncoderNetwork(EncoderWeights weights, int maxBatch, int maxLength, int threads, int? maxRows = null, bool inference = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 1);
@@ -52,24 +53,26 @@ internal sealed partial class EncoderNetwork
         }
 
         _threads = threads;
+        Inference = inference;
+        bool hiddenMasks = !inference && _config.HiddenDropout > 0;
         MaxBatch = maxBatch;
         MaxLength = maxLength;
         MaxRows = Math.Min(maxRows ?? int.MaxValue, maxBatch * maxLength);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRows, maxLength, nameof(maxRows));
         int rows = MaxRows, h = _config.Hidden;
         _layers = Enumerable.Range(0, _config.Layers)
-            .Select(_ => new EncoderLayerState(_config, rows, _config.Heads * rows * maxLength)).ToArray();
+            .Select(_ => new EncoderLayerState(_config, rows, _config.Heads * rows * maxLength, masks: !inference)).ToArray();
         _embedded = new float[rows * h];
         _embeddingNormalized = new float[rows * h];
         _embeddingDeviation = new float[rows];
-        _embeddingMask = _config.HiddenDropout > 0 ? new float[rows * h] : [];
+        _embeddingMask = hiddenMasks ? new float[rows * h] : [];
         _embeddingOutput = new float[rows * h];
         bool pre = _config.NormPlacement == EncoderNormPlacement.PreLayerNorm;
         _finalNormalized = pre ? new float[rows * h] : [];
         _finalDeviation = pre ? new float[rows] : [];
         _final = pre ? new float[rows * h] : [];
         _pooled = new float[maxBatch * h];
-        _pooledMask = _config.HiddenDropout > 0 ? new float[maxBatch * h] : [];
+        _pooledMask = hiddenMasks ? new float[maxBatch * h] : [];
         _pooledDropped = new float[maxBatch * h];
         _logits = new float[maxBatch * _config.Classes];
         _scratch = new float[rows * Math.Max(h, _config.Intermediate)];
@@ -78,6 +81,9 @@ internal sealed partial class EncoderNetwork
     public int MaxBatch { get; }
 
     public int MaxLength { get; }
+
+    /// <summary>Whether the network runs forward passes without dropout only.</summary>
+    public bool Inference { get; }
 
     /// <summary>The most positions (sequences × padded length) a batch may hold.</summary>
     public int MaxRows { get; }
@@ -111,6 +117,11 @@ internal sealed partial class EncoderNetwork
         if (batch.Count > MaxBatch || batch.Length > MaxLength || batch.Rows > MaxRows)
         {
             throw new ArgumentOutOfRangeException(nameof(batch), $"Batch of {batch.Count} × {batch.Length} exceeds the network's {MaxBatch} × {MaxLength} (at most {MaxRows} positions).");
+        }
+
+        if (training && Inference)
+        {
+            throw new InvalidOperationException("This network was built for inference: it holds no dropout masks for a training pass.");
         }
 
         batch.Validate(_config);
