@@ -14,7 +14,8 @@ public class BertClassifierBatchingTests
 {
     private static readonly BertEncoderShape Tiny = new() { Layers = 2, HiddenSize = 32, Heads = 2, FeedForwardSize = 64 };
 
-    // Small windows and budgets: many windows, batches of several lengths, and rows longer than the budget that run alone.
+    // The defaults (one window whose buffers grow past their first 64 rows); small windows and budgets: many windows, batches
+    // of several lengths, and rows longer than the budget that run alone.
     private static readonly (BertBatchingOptions Batching, int Rows, int Tokens)[] Settings =
     [
         (new BertBatchingOptions { TokenBudget = 512, RunCostTokens = BertBatchingOptions.DefaultRunCostTokens }, BertBatchingOptions.DefaultWindowRows, BertBatchingOptions.DefaultWindowTokens),
@@ -207,12 +208,12 @@ public class BertClassifierBatchingTests
         }
     }
 
-    /// <summary>Short topic sentences, empty texts, and long texts that the token limit truncates, interleaved.</summary>
+    /// <summary>150 texts: short topic sentences, empty texts, and long texts that the token limit truncates, interleaved.</summary>
     private static string[] Texts()
     {
         var topics = Topics().Select(t => t.Text).ToArray();
         var texts = new List<string>();
-        for (int i = 0; i < 40; i++)
+        for (int i = 0; i < 150; i++)
         {
             texts.Add((i % 9) switch
             {
