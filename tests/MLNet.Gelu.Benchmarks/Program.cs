@@ -18,6 +18,8 @@ using MLNet.Gelu.Benchmarks.Training;
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --encoder-step [--epoch]   MiniLM training step vs ORT inference forward, GFLOP/s, % FMA peak
 //                                                                                      (--batch 32 --length 64 --repetitions 5); --epoch: one fine-tuning epoch on UCI
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --finetune-uci [--from-scratch] [--seeds 1,2,3]   BertClassifier on the experiments' UCI split
+// dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --classifier-batches [--train 300 --test 450 --rounds 3]   BertClassifier Transform + Evaluate,
+//                                                                                      row by row vs batched, alternating rounds
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --cluster            Orleans: 1 silo vs in-process, 2 silos vs 1 (silo processes, Redis membership;
 //                                                                                      --texts N --rounds R)
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --tiny --filter '*Bert*'   a smoke run: 32 sentences, 512 MNIST rows
@@ -56,6 +58,11 @@ if (args.Contains("--encoder-step"))
 if (args.Contains("--finetune-uci"))
 {
     return FineTuneUciBench.Run(args);
+}
+
+if (args.Contains("--classifier-batches"))
+{
+    return ClassifierBatchesBench.Run(args);
 }
 
 if (args.Contains("--cluster"))

@@ -64,12 +64,7 @@ internal sealed class BertBatcher
         var order = ArrayPool<long>.Shared.Rent(sequences);
         try
         {
-            for (var s = 0; s < sequences; s++)
-            {
-                order[s] = ((long)rows.Length(s) << 32) | (uint)s;
-            }
-
-            Array.Sort(order, 0, sequences);
+            BertBatchCuts.SortByLength(order.AsSpan(0, sequences), rows.Length);
             var target = chunked ? pooled.AsSpan(0, sequences * dimension) : destination;
             var shape = RunBatches(rows, order.AsSpan(0, sequences), target, cancellationToken);
             if (chunked)
@@ -134,82 +129,8 @@ internal sealed class BertBatcher
         }
     }
 
-    /// <summary>Cuts length-sorted sequences (length in the high 32 bits) into batches: <see cref="CutCheapest"/> with a run
-    /// cost, else <see cref="CutFull"/>. Returns the number of batches; batch <c>b</c> ends before <c>ends[b]</c>.</summary>
-    internal int Cut(ReadOnlySpan<long> order, int[] ends) => Options.RunCostTokens > 0 ? CutCheapest(order, ends) : CutFull(order, ends);
-
-    /// <summary>Fills each batch up to the token budget or the row limit; returns the number of batches, their ends in <paramref name="ends"/>.</summary>
-    private int CutFull(ReadOnlySpan<long> order, int[] ends)
-    {
-        var batches = 0;
-        for (var start = 0; start < order.Length; start = ends[batches++])
-        {
-            var end = start + 1;
-            while (end < order.Length && end - start < Options.MaxBatchSize
-                && (long)(end - start + 1) * (int)(order[end] >> 32) <= Options.TokenBudget)
-            {
-                end++;
-            }
-
-            ends[batches] = end;
-        }
-
-        return batches;
-    }
-
-    /// <summary>
-    /// Cuts the length-sorted sequences into the batches that cost least, counting each batch as its padded tokens
-    /// (rows × its longest row) plus <see cref="BertBatchingOptions.RunCostTokens"/>, under the same token budget and row
-    /// limit (dynamic programming over the cut points). Returns the number of batches, their ends in <paramref name="ends"/>.
-    /// </summary>
-    private int CutCheapest(ReadOnlySpan<long> order, int[] ends)
-    {
-        var n = order.Length;
-        var cost = ArrayPool<long>.Shared.Rent(n + 1);
-        var from = ArrayPool<int>.Shared.Rent(n + 1);
-        try
-        {
-            cost[0] = 0;
-            for (var end = 1; end <= n; end++)
-            {
-                var length = (int)(order[end - 1] >> 32);
-                cost[end] = long.MaxValue;
-                for (var start = end - 1; start >= 0; start--)
-                {
-                    var rows = end - start;
-                    if (rows > 1 && (rows > Options.MaxBatchSize || (long)rows * length > Options.TokenBudget))
-                    {
-                        break;
-                    }
-
-                    var total = cost[start] + ((long)rows * length) + Options.RunCostTokens;
-                    if (total < cost[end])
-                    {
-                        cost[end] = total;
-                        from[end] = start;
-                    }
-                }
-            }
-
-            var batches = 0;
-            for (var end = n; end > 0; end = from[end])
-            {
-                batches++;
-            }
-
-            for (int b = batches - 1, end = n; b >= 0; end = from[end], b--)
-            {
-                ends[b] = end;
-            }
-
-            return batches;
-        }
-        finally
-        {
-            ArrayPool<long>.Shared.Return(cost);
-            ArrayPool<int>.Shared.Return(from);
-        }
-    }
+    /// <summary>Cuts length-sorted sequences into batches under <see cref="Options"/> (<see cref="BertBatchCuts.Cut"/>).</summary>
+    internal int Cut(ReadOnlySpan<long> order, int[] ends) => BertBatchCuts.Cut(Options, order, ends);
 
     private void RunBatch(BertTokenizedRows rows, ReadOnlySpan<long> batch, long[] ids, long[] mask, long[] types, float[] output, Span<float> pooled, int dimension)
     {

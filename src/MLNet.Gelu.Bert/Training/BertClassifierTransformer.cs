@@ -15,8 +15,11 @@ namespace MLNet.Gelu.Bert;
 /// <c>CrossValidate</c> and <c>CreatePredictionEngine</c> work as with any trainer.
 /// </summary>
 /// <remarks>
-/// <para>Each row is tokenized and run through the encoder on its own (no dropout); a cursor or prediction engine holds its own
-/// buffers, so the transformer may be shared between threads (one cursor or engine per thread).</para>
+/// <para><see cref="Transform"/> batches: its cursors read a window of rows ahead (32,768 tokens or 2,048 rows), sort them by
+/// length and run batches of similar length (at most 512 positions each, padding included) through the encoder (no
+/// dropout), then serve the rows in input order; the scores equal those of scoring each row on its own. A prediction engine
+/// scores each row on its own. A cursor or prediction engine holds its own buffers, so the transformer may be shared
+/// between threads (one cursor or engine per thread).</para>
 /// <para>Saving: <see cref="GeluModelOperations.SaveWithActivations(ModelOperationsCatalog, ITransformer, DataViewSchema?, string)"/>
 /// stores the trained parameters, the vocabulary (and, from scratch, the embedding row of each word piece) and the settings in the model zip, and
 /// <see cref="GeluModelOperations.LoadWithActivations(ModelOperationsCatalog, string, out DataViewSchema)"/> returns a
@@ -57,7 +60,7 @@ public sealed class BertClassifierTransformer : IArchivedTransformer
     /// <summary>The number of classes (2 for a binary classifier).</summary>
     public int ClassCount => _weights.Configuration.Classes;
 
-    /// <summary>Always <see langword="true"/>: every row is scored on its own.</summary>
+    /// <summary>Always <see langword="true"/>: a single row (a prediction engine's) is scored on its own.</summary>
     public bool IsRowToRowMapper => true;
 
     internal EncoderWeights Weights => _weights;
@@ -67,6 +70,19 @@ public sealed class BertClassifierTransformer : IArchivedTransformer
     internal bool LowerCase { get; }
 
     internal int Threads => _threads;
+
+    /// <summary>How a cursor's window is cut into encoder runs: length-sorted, the cheapest cuts of at most 512 positions
+    /// (rows × longest row) each, counting 48 positions per run.</summary>
+    internal BertBatchingOptions Batching { get; init; } = new() { TokenBudget = 512, RunCostTokens = BertBatchingOptions.DefaultRunCostTokens };
+
+    /// <summary>The tokens after which a cursor stops reading ahead (ScoreBert's default window).</summary>
+    internal int WindowTokens { get; init; } = BertBatchingOptions.DefaultWindowTokens;
+
+    /// <summary>The most rows a cursor reads ahead (ScoreBert's default window).</summary>
+    internal int WindowRows { get; init; } = BertBatchingOptions.DefaultWindowRows;
+
+    /// <summary>The embedding row that pads a batch.</summary>
+    internal int PadRow => Rows?.RowOf(_tokenizer.Vocabulary.PadId) ?? _tokenizer.Vocabulary.PadId;
 
     /// <summary>The embedding row of every word piece for an encoder trained from scratch; null when rows are WordPiece ids.</summary>
     internal WordPieceRows? Rows { get; }
@@ -90,7 +106,29 @@ public sealed class BertClassifierTransformer : IArchivedTransformer
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        return Bind(input.Schema, batched: true).Transform(input);
+    }
+
+    /// <summary>Scores <paramref name="input"/> one row and one encoder run at a time (the prediction engine's path), for comparisons.</summary>
+    internal IDataView TransformRowByRow(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
         return Bind(input.Schema).Transform(input);
+    }
+
+    /// <summary>A copy scoring with other batching settings (for tests and benchmarks).</summary>
+    internal BertClassifierTransformer WithBatching(BertBatchingOptions batching, int windowRows, int windowTokens) =>
+        new(_weights, _tokenizer, LowerCase, TextColumnName, SecondTextColumnName, _head, _threads, Rows)
+        {
+            Batching = batching, WindowRows = windowRows, WindowTokens = windowTokens,
+        };
+
+    /// <summary>The encoder's token ids (embedding rows) and type ids (null when all 0) of a text or pair.</summary>
+    internal (int[] Ids, int[]? Types) Encode(string text, string? pair)
+    {
+        var (ids, types) = BertClassifierTexts.Encode(_tokenizer, text, pair);
+        Rows?.MapInPlace(ids);
+        return (ids, types);
     }
 
     /// <summary>
@@ -140,28 +178,26 @@ public sealed class BertClassifierTransformer : IArchivedTransformer
 
     JsonObject IArchivedTransformer.Archive(ZipArchive archive, string folder) => BertClassifierArchive.Write(this, archive, folder);
 
-    private ClassifierScoreMapper Bind(DataViewSchema inputSchema)
+    private ClassifierScoreMapper Bind(DataViewSchema inputSchema, bool batched = false)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         int text = BertClassifierTexts.TextColumn(inputSchema, TextColumnName, "input").Index;
-        int? pair = SecondTextColumnName is { } second ? BertClassifierTexts.TextColumn(inputSchema, second, "input").Index : null;
-        int[] inputs = pair is { } p ? [text, p] : [text];
-        return new ClassifierScoreMapper(inputSchema, ClassCount, inputs, row => Scorer(row, text, pair), _outputs);
+        int second = SecondTextColumnName is { } name ? BertClassifierTexts.TextColumn(inputSchema, name, "input").Index : -1;
+        int[] inputs = second >= 0 ? [text, second] : [text];
+        return new ClassifierScoreMapper(
+            inputSchema, ClassCount, inputs, row => Scorer(row, text, second), _outputs,
+            batched ? (mapper, cursor, active) => new BertClassifierCursor(this, mapper, cursor, active, text, second) : null);
     }
 
     /// <summary>The logits of a row's current text: tokenized, then one forward pass through this row's own network.</summary>
-    private Action<float[]> Scorer(DataViewRow row, int text, int? pair)
+    private Action<float[]> Scorer(DataViewRow row, int text, int second)
     {
-        var getText = row.GetGetter<ReadOnlyMemory<char>>(row.Schema[text]);
-        var getPair = pair is { } p ? row.GetGetter<ReadOnlyMemory<char>>(row.Schema[p]) : null;
-        var network = new EncoderNetwork(_weights, 1, _tokenizer.MaxTokens, _threads);
-        ReadOnlyMemory<char> a = default, b = default;
+        var read = TextValues.Reader(row, text, second);
+        var network = new EncoderNetwork(_weights, 1, _tokenizer.MaxTokens, _threads, inference: true);
         return logits =>
         {
-            getText(ref a);
-            getPair?.Invoke(ref b);
-            var (ids, types) = BertClassifierTexts.Encode(_tokenizer, TextValues.AsString(a), getPair is null ? null : TextValues.AsString(b));
-            Rows?.MapInPlace(ids);
+            var (a, b) = read();
+            var (ids, types) = Encode(a, b);
             var unused = new RandomSource(0);
             network.Forward(new EncoderBatch(1, ids.Length, ids, types, [ids.Length], null), training: false, ref unused);
             network.Logits.CopyTo(logits);

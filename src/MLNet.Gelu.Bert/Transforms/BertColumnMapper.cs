@@ -83,23 +83,7 @@ internal sealed class BertColumnMapper : ColumnMapper
     }
 
     /// <summary>Reads the current row's text (and second text) as the tokenizer takes them.</summary>
-    internal Func<(string Text, string? Second)> TextReader(DataViewRow input)
-    {
-        var text = input.GetGetter<ReadOnlyMemory<char>>(input.Schema[TextColumn]);
-        var second = SecondColumn >= 0 ? input.GetGetter<ReadOnlyMemory<char>>(input.Schema[SecondColumn]) : null;
-        ReadOnlyMemory<char> a = default, b = default;
-        return () =>
-        {
-            text(ref a);
-            if (second is null)
-            {
-                return (TextValues.AsString(a), null);
-            }
-
-            second(ref b);
-            return (TextValues.AsString(a), TextValues.AsString(b));
-        };
-    }
+    internal Func<(string Text, string? Second)> TextReader(DataViewRow input) => TextValues.Reader(input, TextColumn, SecondColumn);
 
     /// <summary>The single-row path: each call tokenizes the current row; for the embedding, the transformer's
     /// <see cref="RowCombiner"/> scores it, merged with the rows of other engines that wait at the same time.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.ML;
 
 namespace MLNet.Gelu.Bert;
 
@@ -16,5 +17,24 @@ internal static class TextValues
         return MemoryMarshal.TryGetString(text, out var whole, out int start, out int length) && start == 0 && length == whole.Length
             ? whole
             : text.ToString();
+    }
+
+    /// <summary>Reads the current row's text (and second text, when <paramref name="second"/> ≥ 0) as the tokenizer takes them.</summary>
+    internal static Func<(string Text, string? Second)> Reader(DataViewRow input, int text, int second)
+    {
+        var first = input.GetGetter<ReadOnlyMemory<char>>(input.Schema[text]);
+        var pair = second >= 0 ? input.GetGetter<ReadOnlyMemory<char>>(input.Schema[second]) : null;
+        ReadOnlyMemory<char> a = default, b = default;
+        return () =>
+        {
+            first(ref a);
+            if (pair is null)
+            {
+                return (AsString(a), null);
+            }
+
+            pair(ref b);
+            return (AsString(a), AsString(b));
+        };
     }
 }

@@ -17,23 +17,87 @@ internal sealed class ClassifierScoreMapper : ColumnMapper
     private readonly Func<DataViewRow, Action<float[]>> _logitsOf;
     private readonly string[] _names;
     private readonly ConditionalWeakTable<DataViewRowCursor, RowLogits> _shared = [];
+    private readonly Func<ClassifierScoreMapper, DataViewRowCursor, bool[], DataViewRowCursor>? _batching;
 
     /// <param name="inputSchema">The schema bound to.</param>
     /// <param name="classCount">Logits per row.</param>
     /// <param name="inputs">The input columns the logits are computed from.</param>
     /// <param name="logitsOf">Given a row (or cursor), makes the function that writes the logits of its current row; called once per row object or cursor.</param>
     /// <param name="added">The prediction columns, from <see cref="PredictionHeads.OutputColumns"/>.</param>
+    /// <param name="batching">When given, makes the cursor that computes the logits of many rows at once (reading ahead), for
+    /// cursors with a prediction column active; it serves them through <see cref="CreateGetter(int, float[], Action)"/>. Single
+    /// rows (prediction engines) always go through <paramref name="logitsOf"/>.</param>
     internal ClassifierScoreMapper(
-        DataViewSchema inputSchema, int classCount, int[] inputs, Func<DataViewRow, Action<float[]>> logitsOf, DataViewSchema.DetachedColumn[] added)
+        DataViewSchema inputSchema, int classCount, int[] inputs, Func<DataViewRow, Action<float[]>> logitsOf, DataViewSchema.DetachedColumn[] added,
+        Func<ClassifierScoreMapper, DataViewRowCursor, bool[], DataViewRowCursor>? batching = null)
         : base(inputSchema, added)
     {
+        _batching = batching;
         _classCount = classCount;
         _inputs = inputs;
         _logitsOf = logitsOf;
         _names = added.Select(c => c.Name).ToArray();
     }
 
+    /// <summary>The logits per row.</summary>
+    internal int ClassCount => _classCount;
+
     protected override IEnumerable<int> GetInputColumns(int added) => _inputs;
+
+    protected internal override DataViewRowCursor CreateCursor(DataViewRowCursor input, bool[] active)
+    {
+        for (int i = 0; _batching is not null && i < active.Length; i++)
+        {
+            if (active[i] && SourceOf(OutputSchema[i]) < 0)
+            {
+                return _batching(this, input, active);
+            }
+        }
+
+        return base.CreateCursor(input, active);
+    }
+
+    /// <summary>
+    /// The getter of prediction column <paramref name="added"/> from the logits in <paramref name="z"/>, which
+    /// <paramref name="logits"/> brings up to date with the current row before each value is computed.
+    /// </summary>
+    internal Delegate CreateGetter(int added, float[] z, Action logits)
+    {
+        var p = new float[z.Length];
+        bool binary = _classCount == 2 && _names.Contains("Probability");
+        return (_names[added], binary) switch
+        {
+            ("Score", false) => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
+            {
+                logits();
+                var editor = VBufferEditor.Create(ref value, z.Length);
+                SoftmaxCrossEntropy.Softmax(z, editor.Values, 1, z.Length);
+                value = editor.Commit();
+            }),
+            ("PredictedLabel", false) => (ValueGetter<uint>)((ref uint value) =>
+            {
+                logits();
+                SoftmaxCrossEntropy.Softmax(z, p, 1, z.Length);
+                value = (uint)ArgMax(p) + 1;
+            }),
+            ("Score", true) => (ValueGetter<float>)((ref float value) =>
+            {
+                logits();
+                value = z[1] - z[0];
+            }),
+            ("Probability", true) => (ValueGetter<float>)((ref float value) =>
+            {
+                logits();
+                value = Sigmoid(z[1] - z[0]);
+            }),
+            ("PredictedLabel", true) => (ValueGetter<bool>)((ref bool value) =>
+            {
+                logits();
+                value = z[1] - z[0] > 0;
+            }),
+            _ => throw new InvalidOperationException($"The classifier scorer does not produce column '{_names[added]}'."),
+        };
+    }
 
     protected override Delegate CreateGetter(DataViewRow input, int added)
     {
@@ -42,43 +106,7 @@ internal sealed class ClassifierScoreMapper : ColumnMapper
         var logits = input is DataViewRowCursor cursor
             ? _shared.GetValue(cursor, c => new RowLogits(c, _classCount, _logitsOf(c)))
             : new RowLogits(input, _classCount, _logitsOf(input));
-        var z = logits.Values;
-        var p = new float[z.Length];
-        void Logits() => logits.Compute();
-
-        bool binary = _classCount == 2 && _names.Contains("Probability");
-        return (_names[added], binary) switch
-        {
-            ("Score", false) => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
-            {
-                Logits();
-                var editor = VBufferEditor.Create(ref value, z.Length);
-                SoftmaxCrossEntropy.Softmax(z, editor.Values, 1, z.Length);
-                value = editor.Commit();
-            }),
-            ("PredictedLabel", false) => (ValueGetter<uint>)((ref uint value) =>
-            {
-                Logits();
-                SoftmaxCrossEntropy.Softmax(z, p, 1, z.Length);
-                value = (uint)ArgMax(p) + 1;
-            }),
-            ("Score", true) => (ValueGetter<float>)((ref float value) =>
-            {
-                Logits();
-                value = z[1] - z[0];
-            }),
-            ("Probability", true) => (ValueGetter<float>)((ref float value) =>
-            {
-                Logits();
-                value = Sigmoid(z[1] - z[0]);
-            }),
-            ("PredictedLabel", true) => (ValueGetter<bool>)((ref bool value) =>
-            {
-                Logits();
-                value = z[1] - z[0] > 0;
-            }),
-            _ => throw new InvalidOperationException($"The classifier scorer does not produce column '{_names[added]}'."),
-        };
+        return CreateGetter(added, logits.Values, logits.Compute);
     }
 
     private sealed class RowLogits(DataViewRow row, int classCount, Action<float[]> compute)

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using MLNet.Gelu.Bert;
-using MLNet.Gelu.Datasets;
 
 namespace MLNet.Gelu.Benchmarks.Training;
 
@@ -14,23 +13,13 @@ namespace MLNet.Gelu.Benchmarks.Training;
 /// </summary>
 internal static class FineTuneUciBench
 {
-    private sealed class Row
-    {
-        public string Text { get; set; } = string.Empty;
-
-        public bool Label { get; set; }
-    }
-
     public static int Run(string[] args)
     {
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         int i = Array.IndexOf(args, "--seeds");
         int[] seeds = i >= 0 && i + 1 < args.Length ? args[i + 1].Split(',').Select(int.Parse).ToArray() : [1];
         BertEncoderShape? fromScratch = args.Contains("--from-scratch") ? new BertEncoderShape() : null;
-        var all = UciSentiment.Load();
-        var order = Enumerable.Range(0, all.Count).ToArray();
-        new Random(2015).Shuffle(order);
-        var rows = order.Select(k => new Row { Text = all[k].Text, Label = all[k].Positive }).ToArray();
+        var rows = UciSplit.Shuffled();
         int train = (int)Math.Round(rows.Length * 0.70), validation = (int)Math.Round(rows.Length * 0.15);
         var accuracies = new List<double>();
         foreach (int seed in seeds)

@@ -3,7 +3,11 @@ namespace MLNet.Gelu.Encoder;
 /// <summary>What one transformer layer's forward pass keeps for its backward pass, sized for the largest batch.</summary>
 internal sealed class EncoderLayerState
 {
-    public EncoderLayerState(EncoderConfiguration configuration, int maxRows, int maxProbabilities)
+    /// <param name="configuration">The encoder's shape.</param>
+    /// <param name="maxRows">The most positions of a batch.</param>
+    /// <param name="maxProbabilities">The most attention probabilities of a batch.</param>
+    /// <param name="masks">Whether to allocate the dropout masks (training).</param>
+    public EncoderLayerState(EncoderConfiguration configuration, int maxRows, int maxProbabilities, bool masks = true)
     {
         int h = configuration.Hidden, i = configuration.Intermediate;
         bool pre = configuration.NormPlacement == EncoderNormPlacement.PreLayerNorm;
@@ -18,12 +22,12 @@ internal sealed class EncoderLayerState
         Value = new float[maxRows * h];
         Context = new float[maxRows * h];
         Probabilities = new float[maxProbabilities];
-        AttentionMask = configuration.AttentionDropout > 0 ? new float[maxProbabilities] : [];
-        AttentionOutputMask = configuration.HiddenDropout > 0 ? new float[maxRows * h] : [];
+        AttentionMask = masks && configuration.AttentionDropout > 0 ? new float[maxProbabilities] : [];
+        AttentionOutputMask = masks && configuration.HiddenDropout > 0 ? new float[maxRows * h] : [];
         Middle = new float[maxRows * h];
         PreActivation = new float[maxRows * i];
         Activated = new float[maxRows * i];
-        OutputMask = configuration.HiddenDropout > 0 ? new float[maxRows * h] : [];
+        OutputMask = masks && configuration.HiddenDropout > 0 ? new float[maxRows * h] : [];
         Output = new float[maxRows * h];
     }
 

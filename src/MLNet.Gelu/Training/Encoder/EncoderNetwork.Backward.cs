@@ -17,7 +17,7 @@ internal sealed partial class EncoderNetwork
         var batch = LastBatch;
         int[] labels = batch.Labels ?? throw new InvalidOperationException("The batch has no labels to train on.");
         int rows = batch.Rows, h = _config.Hidden, count = batch.Count;
-        var g = _gradients ??= new BackwardBuffers(MaxBatch * MaxLength, h, _config.Intermediate, MaxBatch, _config.Classes);
+        var g = _gradients ??= new BackwardBuffers(MaxRows, h, _config.Intermediate, MaxBatch, _config.Classes);
         _weights.ClearGradients();
 
         Span<float> dLogits = g.Logits.AsSpan(0, count * _config.Classes);

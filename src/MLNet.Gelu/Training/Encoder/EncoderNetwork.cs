@@ -32,7 +32,15 @@ internal sealed partial class EncoderNetwork
     private EncoderBatch? _lastBatch;
     private bool _dropoutApplied;
 
-    public EncoderNetwork(EncoderWeights weights, int maxBatch, int maxLength, int threads)
+    /// <param name="weights">The parameters.</param>
+    /// <param name="maxBatch">The most sequences of a batch.</param>
+    /// <param name="maxLength">The longest (padded) sequence of a batch.</param>
+    /// <param name="threads">Threads for the matrix products and attention.</param>
+    /// <param name="maxRows">The most positions (sequences × padded length) of a batch, when fewer than
+    /// <paramref name="maxBatch"/> × <paramref name="maxLength"/> (batches cut under a token budget): the buffers are sized to it,
+    /// attention's to <c>heads × maxRows × maxLength</c>.</param>
+    /// <param name="inference">Forward passes without dropout only: no dropout masks are allocated.</param>
+    public EncoderNetwork(EncoderWeights weights, int maxBatch, int maxLength, int threads, int? maxRows = null, bool inference = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 1);
@@ -45,22 +53,26 @@ internal sealed partial class EncoderNetwork
         }
 
         _threads = threads;
+        Inference = inference;
+        bool hiddenMasks = !inference && _config.HiddenDropout > 0;
         MaxBatch = maxBatch;
         MaxLength = maxLength;
-        int rows = maxBatch * maxLength, h = _config.Hidden;
+        MaxRows = Math.Min(maxRows ?? int.MaxValue, maxBatch * maxLength);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRows, maxLength, nameof(maxRows));
+        int rows = MaxRows, h = _config.Hidden;
         _layers = Enumerable.Range(0, _config.Layers)
-            .Select(_ => new EncoderLayerState(_config, rows, maxBatch * _config.Heads * maxLength * maxLength)).ToArray();
+            .Select(_ => new EncoderLayerState(_config, rows, _config.Heads * rows * maxLength, masks: !inference)).ToArray();
         _embedded = new float[rows * h];
         _embeddingNormalized = new float[rows * h];
         _embeddingDeviation = new float[rows];
-        _embeddingMask = _config.HiddenDropout > 0 ? new float[rows * h] : [];
+        _embeddingMask = hiddenMasks ? new float[rows * h] : [];
         _embeddingOutput = new float[rows * h];
         bool pre = _config.NormPlacement == EncoderNormPlacement.PreLayerNorm;
         _finalNormalized = pre ? new float[rows * h] : [];
         _finalDeviation = pre ? new float[rows] : [];
         _final = pre ? new float[rows * h] : [];
         _pooled = new float[maxBatch * h];
-        _pooledMask = _config.HiddenDropout > 0 ? new float[maxBatch * h] : [];
+        _pooledMask = hiddenMasks ? new float[maxBatch * h] : [];
         _pooledDropped = new float[maxBatch * h];
         _logits = new float[maxBatch * _config.Classes];
         _scratch = new float[rows * Math.Max(h, _config.Intermediate)];
@@ -69,6 +81,12 @@ internal sealed partial class EncoderNetwork
     public int MaxBatch { get; }
 
     public int MaxLength { get; }
+
+    /// <summary>Whether the network runs forward passes without dropout only.</summary>
+    public bool Inference { get; }
+
+    /// <summary>The most positions (sequences × padded length) a batch may hold.</summary>
+    public int MaxRows { get; }
 
     public EncoderWeights Weights => _weights;
 
@@ -96,9 +114,14 @@ internal sealed partial class EncoderNetwork
     public void Forward(EncoderBatch batch, bool training, ref RandomSource random)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.Count > MaxBatch || batch.Length > MaxLength)
+        if (batch.Count > MaxBatch || batch.Length > MaxLength || batch.Rows > MaxRows)
         {
-            throw new ArgumentOutOfRangeException(nameof(batch), $"Batch of {batch.Count} × {batch.Length} exceeds the network's {MaxBatch} × {MaxLength}.");
+            throw new ArgumentOutOfRangeException(nameof(batch), $"Batch of {batch.Count} × {batch.Length} exceeds the network's {MaxBatch} × {MaxLength} (at most {MaxRows} positions).");
+        }
+
+        if (training && Inference)
+        {
+            throw new InvalidOperationException("This network was built for inference: it holds no dropout masks for a training pass.");
         }
 
         batch.Validate(_config);
