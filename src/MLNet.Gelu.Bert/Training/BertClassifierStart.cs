@@ -64,5 +64,5 @@ internal sealed record BertClassifierStart(
     }
 
     /// <summary>The token id that fills padding: <c>[PAD]</c>'s embedding row.</summary>
-    public int PadRow => Rows?.RowOf(Tokenizer.Vocabulary.PadId) ?? Tokenizer.Vocabulary.PadId;
+    public int PadRow => WordPieceRows.PadRow(Rows, Tokenizer.Vocabulary);
 }

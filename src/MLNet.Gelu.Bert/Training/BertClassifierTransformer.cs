@@ -82,7 +82,7 @@ public sealed class BertClassifierTransformer : IArchivedTransformer
     internal int WindowRows { get; init; } = BertBatchingOptions.DefaultWindowRows;
 
     /// <summary>The embedding row that pads a batch.</summary>
-    internal int PadRow => Rows?.RowOf(_tokenizer.Vocabulary.PadId) ?? _tokenizer.Vocabulary.PadId;
+    internal int PadRow => WordPieceRows.PadRow(Rows, _tokenizer.Vocabulary);
 
     /// <summary>The embedding row of every word piece for an encoder trained from scratch; null when rows are WordPiece ids.</summary>
     internal WordPieceRows? Rows { get; }

@@ -68,6 +68,10 @@ internal sealed class WordPieceRows
     /// <summary>The row of WordPiece id <paramref name="id"/> (<c>[UNK]</c>'s row for a piece without one).</summary>
     public int RowOf(int id) => _rowOf[id];
 
+    /// <summary>The token id that pads a batch: <c>[PAD]</c>'s row when <paramref name="rows"/> maps the pieces (from scratch),
+    /// else <c>[PAD]</c>'s WordPiece id.</summary>
+    public static int PadRow(WordPieceRows? rows, BertVocabulary vocabulary) => rows?.RowOf(vocabulary.PadId) ?? vocabulary.PadId;
+
     /// <summary>Replaces every WordPiece id in <paramref name="ids"/> by its row.</summary>
     public void MapInPlace(int[] ids)
     {
