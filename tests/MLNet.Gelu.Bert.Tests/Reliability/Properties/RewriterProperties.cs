@@ -11,7 +11,8 @@ namespace MLNet.Gelu.Bert.Tests.Reliability.Properties;
 /// Sigmoid, Neg, Abs, constant Mul and Add), some shapes with an intermediate also read by a side output. Rewritten to a
 /// random target in a random op style, every site either computes the target in ONNX Runtime (checked numerically against
 /// the chain computed here) or is reported as unrecognized and left computing what it did; a clean shape amid distractors
-/// is always found; no distractor is ever taken into a site; side outputs keep their values.
+/// is always found; no distractor but a constant factor (Mul by a constant, Neg) is ever taken into a site; side outputs
+/// keep their values.
 /// </summary>
 public class RewriterProperties
 {
@@ -65,7 +66,8 @@ public class RewriterProperties
         ActivationGraphVerifier.Verify(result, loadSession: false);
 
         // Each rewritten site lies inside one shape segment; of the distractors, only constant factors next to it may join it
-        // (x·σ(x)·2·0.5 is SiLU: the rewriter folds scalar factors, and the numbers below check that they multiply to one).
+        // (x·σ(x)·2·0.5 and −(−x·σ(x)) are SiLU: the rewriter folds scalar factors, Neg among them, and the numbers below
+        // check that they multiply to one).
         var rewritten = new bool[built.Count];
         foreach (var site in result.Rewritten)
         {
@@ -73,7 +75,7 @@ public class RewriterProperties
             Assert.True(site.Original.NodeNames.All(n => touched.Any(i => built[i].Nodes.Contains(n))), $"site {site.Original} names nodes of no segment");
             var owners = touched.Where(i => built[i].Kind < Shapes.Length).ToList();
             Assert.True(owners.Count == 1, $"site {site.Original} spans {owners.Count} activations");
-            Assert.True(touched.All(i => i == owners[0] || Name(built[i].Kind).StartsWith("Mul ", StringComparison.Ordinal)), $"site {site.Original} took a distractor");
+            Assert.True(touched.All(i => i == owners[0] || IsScalarFactor(built[i].Kind)), $"site {site.Original} took a distractor");
             Assert.Equal(touched.Count, touched[^1] - touched[0] + 1);
             Assert.False(rewritten[owners[0]], $"segment {owners[0]} rewritten twice");
             rewritten[owners[0]] = true;
@@ -221,6 +223,9 @@ public class RewriterProperties
             Assert.True(Math.Abs(expected[i] - actual[i]) <= bound, $"{what}[{i}]: expected {expected[i]:G9}, got {actual[i]:G9}");
         }
     }
+
+    /// <summary>A distractor that only scales its input by a constant (a Mul by a constant, or Neg): it may join a site.</summary>
+    private static bool IsScalarFactor(int kind) => Name(kind) is "Neg" || Name(kind).StartsWith("Mul ", StringComparison.Ordinal);
 
     private static string Name(int kind) => kind < Shapes.Length ? Shapes[kind].Name : Distractors[kind - Shapes.Length];
 }
