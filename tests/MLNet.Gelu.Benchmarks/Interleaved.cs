@@ -13,6 +13,7 @@ namespace MLNet.Gelu.Benchmarks;
 /// <remarks>
 /// <c>--interleaved gelu</c>: exact GELU at 64K and 4M floats, one thread (<see cref="KernelBenchmarks"/>);
 /// <c>--interleaved gemm</c>: the eight MNIST step products, 2 threads (<see cref="GemmBenchmarks"/>);
+/// <c>--interleaved encoder-gemm</c>: the nine products of a MiniLM layer's training step at 32 × 64 positions, 2 threads;
 /// <c>--rounds N</c> (default 200) sets the rounds per case.
 /// </remarks>
 internal static class Interleaved
@@ -39,7 +40,8 @@ internal static class Interleaved
 
                 break;
             case "gemm":
-                foreach (var shape in GemmShape.MnistMlp())
+            case "encoder-gemm":
+                foreach (var shape in what == "gemm" ? GemmShape.MnistMlp() : GemmShape.MiniLmLayer())
                 {
                     var bench = new GemmBenchmarks { Shape = shape };
                     bench.Setup();
@@ -49,7 +51,7 @@ internal static class Interleaved
 
                 break;
             default:
-                Console.Error.WriteLine("--interleaved takes 'gelu' or 'gemm'.");
+                Console.Error.WriteLine("--interleaved takes 'gelu', 'gemm' or 'encoder-gemm'.");
                 return 1;
         }
 

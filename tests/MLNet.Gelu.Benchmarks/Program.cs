@@ -15,6 +15,7 @@ using MLNet.Gelu.Benchmarks.Training;
 //                                                                                       --plot docs/serving-latency.png writes the latency-vs-load plot)
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --interleaved gelu   exact GELU vs ORT (64K, 4M), alternating rounds, best of each
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --interleaved gemm   the MNIST step's eight products vs ORT, likewise (--rounds N)
+// dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --interleaved encoder-gemm   the nine products of a MiniLM layer's training step vs ORT, likewise
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --encoder-step [--epoch]   MiniLM training step vs ORT inference forward, GFLOP/s, % FMA peak
 //                                                                                      (--batch 32 --length 64 --repetitions 5); --epoch: one fine-tuning epoch on UCI
 // dotnet run -c Release --project tests/MLNet.Gelu.Benchmarks -- --finetune-uci [--from-scratch] [--seeds 1,2,3]   BertClassifier on the experiments' UCI split

@@ -42,6 +42,23 @@ public sealed record GemmShape(string Step, GemmForm Form, int M, int N, int K) 
         }
     }
 
+    /// <summary>
+    /// The distinct products of one layer of a MiniLM (hidden 384, feed-forward 1536) training step at
+    /// <paramref name="batch"/> × <paramref name="length"/> positions: forward X·Wᵀ, weight gradient dZᵀ·X and input
+    /// gradient dZ·W of a projection (Q, K, V and the attention output are alike), of the feed-forward input and output.
+    /// </summary>
+    public static IEnumerable<GemmShape> MiniLmLayer(int batch = 32, int length = 64)
+    {
+        int rows = batch * length;
+        (string Name, int Inputs, int Outputs)[] layers = [("proj", 384, 384), ("ffn1", 384, 1536), ("ffn2", 1536, 384)];
+        foreach (var (name, inputs, outputs) in layers)
+        {
+            yield return new GemmShape($"{name} fwd", GemmForm.NT, rows, outputs, inputs);
+            yield return new GemmShape($"{name} dW", GemmForm.TN, outputs, inputs, rows);
+            yield return new GemmShape($"{name} dX", GemmForm.NN, rows, inputs, outputs);
+        }
+    }
+
     /// <summary>Stored shape of A.</summary>
     public long[] AShape => Form == GemmForm.TN ? [K, M] : [M, K];
 
