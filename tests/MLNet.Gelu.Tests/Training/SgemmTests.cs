@@ -80,6 +80,40 @@ public class SgemmTests
     }
 
     [Fact]
+    public void A_long_inner_dimension_tiles_b_narrower_and_every_layout_thread_count_and_kernel_gives_the_same_bits()
+    {
+        // k = 2100: op(B) packed for all of k no longer fits 512 columns, so the plan cuts two column tiles of 352; 200 rows
+        // make one tile ending in a partial panel of two rows (packed), the rest read in place; 3 and 4 workers halve the
+        // column tiles again and share four of them unevenly.
+        const int m = 200, n = 700, k = 2100;
+        var rng = new Random(21);
+        float[] a = Random(rng, m * k);
+        float[] b = Random(rng, k * n);
+        var nn = new float[m * n];
+        Sgemm.MultiplyNN(a, b, nn, m, n, k, threads: 1);
+        AssertClose(Reference(a, b, m, n, k), nn, k);
+        foreach (int threads in new[] { 2, 3, 4 })
+        {
+            var many = new float[m * n];
+            Sgemm.MultiplyNN(a, b, many, m, n, k, threads: threads);
+            Assert.Equal(nn, many);
+        }
+
+        var nt = new float[m * n];
+        Sgemm.MultiplyNT(a, Transpose(b, k, n), nt, m, n, k, threads: 3);
+        Assert.Equal(nn, nt);
+        var tn = new float[m * n];
+        Sgemm.MultiplyTN(Transpose(a, m, k), b, tn, m, n, k, threads: 3);
+        Assert.Equal(nn, tn);
+        foreach (int width in new[] { 128, 256 })
+        {
+            var forced = new float[m * n];
+            Sgemm.MultiplyNN(a, b, forced, m, n, k, threads: 2, kernel: (SgemmKernel)width);
+            Assert.Equal(nn, forced);
+        }
+    }
+
+    [Fact]
     public void Accumulate_adds_to_the_destination()
     {
         const int m = 9, n = 20, k = 11;

@@ -2,11 +2,14 @@ namespace MLNet.Gelu.Gemm;
 
 internal static partial class Sgemm
 {
-    /// <summary>Largest tile height (rows of C computed per packed A block); a multiple of <see cref="MR"/>.</summary>
+    /// <summary>Largest tile height (rows of C computed per pass over a k-block); a multiple of <see cref="MR"/>.</summary>
     private const int MaxTileRows = 240;
 
     /// <summary>Largest tile width (columns of C computed per packed B block); a multiple of every panel width.</summary>
     private const int MaxTileColumns = 512;
+
+    /// <summary>Floats of op(B) packed at once (all of k for one column tile) that the plan aims under: 4 MB.</summary>
+    private const int PackedBFloats = 1 << 20;
 
     /// <summary>One product cut into tiles of C; each tile is computed whole (all of k) by one worker.</summary>
     private unsafe partial struct Job
@@ -37,8 +40,10 @@ internal static partial class Sgemm
         public void Plan(int workers)
         {
             // Balanced tiles: 128 rows make one tile of 128, not 120 + 8.
+            // op(B) is packed for all of k per column tile: at most PackedBFloats, but never narrower than one panel.
+            int maxCols = Math.Max(NR, Math.Min(MaxTileColumns, PackedBFloats / RoundUp(K, KBlock)) / NR * NR);
             int rows = RoundUp(CeilDiv(M, CeilDiv(M, MaxTileRows)), MR);
-            int cols = RoundUp(CeilDiv(N, CeilDiv(N, MaxTileColumns)), NR);
+            int cols = RoundUp(CeilDiv(N, CeilDiv(N, maxCols)), NR);
             while (CeilDiv(M, rows) * CeilDiv(N, cols) < workers)
             {
                 if (cols > NR && (cols >= rows || rows <= MR))
@@ -61,46 +66,78 @@ internal static partial class Sgemm
             TileCount = CeilDiv(M, rows) * TilesAcross;
         }
 
+        /// <summary>
+        /// Computes tiles [<paramref name="first"/>, <paramref name="last"/>) (row-tile major). Per column tile, op(B) is packed
+        /// once for all of k and reused by every row tile of this worker's share; op(A) is read in place by the micro-kernels
+        /// (only a last panel of fewer than <see cref="MR"/> rows is packed, zero-padded). Within a tile the k-blocks run in
+        /// ascending order, so every element of C sees the same arithmetic whatever the tiling.
+        /// </summary>
         public readonly void RunTiles(int first, int last)
         {
             PackingBuffers buffers = PackingBuffers.ForCurrentThread();
-            float* packA = buffers.A;
-            float* packB = buffers.B;
+            float* packB = buffers.EnsureB((long)RoundUp(K, KBlock) * TileColumns);
+            float* edgeA = buffers.A;
             float* edge = buffers.Edge;
-            for (int t = first; t < last; t++)
+            nint rowStride = TransposeA ? 1 : Lda, innerStride = TransposeA ? Lda : 1;
+            for (int column = 0; column < TilesAcross; column++)
             {
-                int i0 = t / TilesAcross * TileRows;
-                int j0 = t % TilesAcross * TileColumns;
-                int rows = Math.Min(TileRows, M - i0);
+                // Tile t = rowTile·TilesAcross + column: this worker's row tiles of the column are a contiguous range.
+                int rowFirst = first <= column ? 0 : CeilDiv(first - column, TilesAcross);
+                int rowLast = last <= column ? 0 : CeilDiv(last - column, TilesAcross);
+                if (rowFirst >= rowLast)
+                {
+                    continue;
+                }
+
+                int j0 = column * TileColumns;
                 int cols = Math.Min(TileColumns, N - j0);
                 for (int p0 = 0; p0 < K; p0 += KBlock)
                 {
-                    int kc = Math.Min(KBlock, K - p0);
-                    PackB(packB, p0, kc, j0, cols);
-                    PackA(packA, i0, rows, p0, kc);
-                    bool add = Accumulate || p0 > 0;
-                    for (int jp = 0; jp < cols; jp += NR)
+                    PackB(packB + ((long)p0 * TileColumns), p0, Math.Min(KBlock, K - p0), j0, cols);
+                }
+
+                for (int rowTile = rowFirst; rowTile < rowLast; rowTile++)
+                {
+                    int i0 = rowTile * TileRows;
+                    int rows = Math.Min(TileRows, M - i0);
+                    int fullRows = rows / MR * MR;
+                    for (int p0 = 0; p0 < K; p0 += KBlock)
                     {
-                        float* bPanel = packB + ((long)jp * kc);
-                        int panelCols = Math.Min(NR, cols - jp);
-                        for (int ip = 0; ip < rows; ip += MR)
+                        int kc = Math.Min(KBlock, K - p0);
+                        if (fullRows < rows)
                         {
-                            float* aPanel = packA + ((long)ip * kc);
-                            float* cTile = TransposeC
-                                ? C + ((long)(j0 + jp) * Ldc) + i0 + ip
-                                : C + ((long)(i0 + ip) * Ldc) + j0 + jp;
-                            int panelRows = Math.Min(MR, rows - ip);
-                            switch (Kernel)
+                            PackA(edgeA, i0 + fullRows, rows - fullRows, p0, kc);
+                        }
+
+                        bool add = Accumulate || p0 > 0;
+                        float* bBlock = packB + ((long)p0 * TileColumns);
+                        for (int jp = 0; jp < cols; jp += NR)
+                        {
+                            float* bPanel = bBlock + ((long)jp * kc);
+                            int panelCols = Math.Min(NR, cols - jp);
+                            for (int ip = 0; ip < rows; ip += MR)
                             {
-                                case SgemmKernel.Vector512:
-                                    MicroKernel512(kc, aPanel, bPanel, cTile, Ldc, panelRows, panelCols, add, TransposeC, edge);
-                                    break;
-                                case SgemmKernel.Vector256:
-                                    MicroKernel256(kc, aPanel, bPanel, cTile, Ldc, panelRows, panelCols, add, TransposeC, edge);
-                                    break;
-                                default:
-                                    MicroKernel128(kc, aPanel, bPanel, cTile, Ldc, panelRows, panelCols, add, TransposeC, edge);
-                                    break;
+                                bool inPlace = ip < fullRows;
+                                float* aBlock = !inPlace ? edgeA
+                                    : TransposeA ? A + ((long)p0 * Lda) + i0 + ip
+                                    : A + ((long)(i0 + ip) * Lda) + p0;
+                                nint rs = inPlace ? rowStride : 1, ks = inPlace ? innerStride : MR;
+                                float* cTile = TransposeC
+                                    ? C + ((long)(j0 + jp) * Ldc) + i0 + ip
+                                    : C + ((long)(i0 + ip) * Ldc) + j0 + jp;
+                                int panelRows = Math.Min(MR, rows - ip);
+                                switch (Kernel)
+                                {
+                                    case SgemmKernel.Vector512:
+                                        MicroKernel512(kc, aBlock, rs, ks, bPanel, cTile, Ldc, panelRows, panelCols, add, TransposeC, edge);
+                                        break;
+                                    case SgemmKernel.Vector256:
+                                        MicroKernel256(kc, aBlock, rs, ks, bPanel, cTile, Ldc, panelRows, panelCols, add, TransposeC, edge);
+                                        break;
+                                    default:
+                                        MicroKernel128(kc, aBlock, rs, ks, bPanel, cTile, Ldc, panelRows, panelCols, add, TransposeC, edge);
+                                        break;
+                                }
                             }
                         }
                     }

@@ -5,13 +5,15 @@ namespace MLNet.Gelu.Gemm;
 internal static partial class Sgemm
 {
     /// <summary>
-    /// C[rows×cols] (+)= A panel (kc × 6, packed) · B panel (kc × 8, packed), as 6 × 2 accumulators of Vector128, one FMA chain per element.
+    /// C[rows×cols] (+)= A block · B panel (kc × 8, packed), as 6 × 2 accumulators of Vector128, one FMA chain per element.
+    /// The A block is 6 rows × kc read in place: row r, inner index p at <c>a[r·rs + p·ks]</c> (a packed panel: rs = 1, ks = 6).
     /// Partial tiles, and every tile of a transposed C, go through <paramref name="edge"/> so every element sees the same arithmetic.
     /// </summary>
-    private static unsafe void MicroKernel128(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool add, bool transposeC, float* edge)
+    private static unsafe void MicroKernel128(int kc, float* a, nint rs, nint ks, float* b, float* c, int ldc, int rows, int cols, bool add, bool transposeC, float* edge)
     {
         Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector128<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        nint r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs;
         for (int p = 0; p < kc; p++)
         {
             Vector128<float> b0 = Vector128.Load(b);
@@ -19,22 +21,22 @@ internal static partial class Sgemm
             Vector128<float> x = Vector128.Create(a[0]);
             c00 = Vector128.FusedMultiplyAdd(x, b0, c00);
             c01 = Vector128.FusedMultiplyAdd(x, b1, c01);
-            x = Vector128.Create(a[1]);
+            x = Vector128.Create(a[rs]);
             c10 = Vector128.FusedMultiplyAdd(x, b0, c10);
             c11 = Vector128.FusedMultiplyAdd(x, b1, c11);
-            x = Vector128.Create(a[2]);
+            x = Vector128.Create(a[r2]);
             c20 = Vector128.FusedMultiplyAdd(x, b0, c20);
             c21 = Vector128.FusedMultiplyAdd(x, b1, c21);
-            x = Vector128.Create(a[3]);
+            x = Vector128.Create(a[r3]);
             c30 = Vector128.FusedMultiplyAdd(x, b0, c30);
             c31 = Vector128.FusedMultiplyAdd(x, b1, c31);
-            x = Vector128.Create(a[4]);
+            x = Vector128.Create(a[r4]);
             c40 = Vector128.FusedMultiplyAdd(x, b0, c40);
             c41 = Vector128.FusedMultiplyAdd(x, b1, c41);
-            x = Vector128.Create(a[5]);
+            x = Vector128.Create(a[r5]);
             c50 = Vector128.FusedMultiplyAdd(x, b0, c50);
             c51 = Vector128.FusedMultiplyAdd(x, b1, c51);
-            a += MR;
+            a += ks;
             b += 8;
         }
 
@@ -71,13 +73,15 @@ internal static partial class Sgemm
     }
 
     /// <summary>
-    /// C[rows×cols] (+)= A panel (kc × 6, packed) · B panel (kc × 16, packed), as 6 × 2 accumulators of Vector256, one FMA chain per element.
+    /// C[rows×cols] (+)= A block · B panel (kc × 16, packed), as 6 × 2 accumulators of Vector256, one FMA chain per element.
+    /// The A block is 6 rows × kc read in place: row r, inner index p at <c>a[r·rs + p·ks]</c> (a packed panel: rs = 1, ks = 6).
     /// Partial tiles, and every tile of a transposed C, go through <paramref name="edge"/> so every element sees the same arithmetic.
     /// </summary>
-    private static unsafe void MicroKernel256(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool add, bool transposeC, float* edge)
+    private static unsafe void MicroKernel256(int kc, float* a, nint rs, nint ks, float* b, float* c, int ldc, int rows, int cols, bool add, bool transposeC, float* edge)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        nint r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs;
         for (int p = 0; p < kc; p++)
         {
             Vector256<float> b0 = Vector256.Load(b);
@@ -85,22 +89,22 @@ internal static partial class Sgemm
             Vector256<float> x = Vector256.Create(a[0]);
             c00 = Vector256.FusedMultiplyAdd(x, b0, c00);
             c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
-            x = Vector256.Create(a[1]);
+            x = Vector256.Create(a[rs]);
             c10 = Vector256.FusedMultiplyAdd(x, b0, c10);
             c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
-            x = Vector256.Create(a[2]);
+            x = Vector256.Create(a[r2]);
             c20 = Vector256.FusedMultiplyAdd(x, b0, c20);
             c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
-            x = Vector256.Create(a[3]);
+            x = Vector256.Create(a[r3]);
             c30 = Vector256.FusedMultiplyAdd(x, b0, c30);
             c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
-            x = Vector256.Create(a[4]);
+            x = Vector256.Create(a[r4]);
             c40 = Vector256.FusedMultiplyAdd(x, b0, c40);
             c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
-            x = Vector256.Create(a[5]);
+            x = Vector256.Create(a[r5]);
             c50 = Vector256.FusedMultiplyAdd(x, b0, c50);
             c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
-            a += MR;
+            a += ks;
             b += 16;
         }
 
@@ -137,13 +141,15 @@ internal static partial class Sgemm
     }
 
     /// <summary>
-    /// C[rows×cols] (+)= A panel (kc × 6, packed) · B panel (kc × 32, packed), as 6 × 2 accumulators of Vector512, one FMA chain per element.
+    /// C[rows×cols] (+)= A block · B panel (kc × 32, packed), as 6 × 2 accumulators of Vector512, one FMA chain per element.
+    /// The A block is 6 rows × kc read in place: row r, inner index p at <c>a[r·rs + p·ks]</c> (a packed panel: rs = 1, ks = 6).
     /// Partial tiles, and every tile of a transposed C, go through <paramref name="edge"/> so every element sees the same arithmetic.
     /// </summary>
-    private static unsafe void MicroKernel512(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, bool add, bool transposeC, float* edge)
+    private static unsafe void MicroKernel512(int kc, float* a, nint rs, nint ks, float* b, float* c, int ldc, int rows, int cols, bool add, bool transposeC, float* edge)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        nint r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs;
         for (int p = 0; p < kc; p++)
         {
             Vector512<float> b0 = Vector512.Load(b);
@@ -151,22 +157,22 @@ internal static partial class Sgemm
             Vector512<float> x = Vector512.Create(a[0]);
             c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
             c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a[1]);
+            x = Vector512.Create(a[rs]);
             c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
             c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a[2]);
+            x = Vector512.Create(a[r2]);
             c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
             c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a[3]);
+            x = Vector512.Create(a[r3]);
             c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
             c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a[4]);
+            x = Vector512.Create(a[r4]);
             c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
             c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a[5]);
+            x = Vector512.Create(a[r5]);
             c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
             c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            a += MR;
+            a += ks;
             b += 32;
         }
 
