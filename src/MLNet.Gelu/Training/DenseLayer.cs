@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using MLNet.Gelu.Gemm;
 
 namespace MLNet.Gelu;
@@ -10,11 +9,7 @@ internal static class DenseLayer
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> z, int batch, int inputs, int outputs, int threads)
     {
         Sgemm.MultiplyNT(x, weights, z, batch, outputs, inputs, threads);
-        for (int r = 0; r < batch; r++)
-        {
-            Span<float> row = z.Slice(r * outputs, outputs);
-            TensorPrimitives.Add(row, bias, row);
-        }
+        ParallelPasses.AddToRows(z, bias, batch, outputs, threads);
     }
 
     /// <summary>
@@ -24,11 +19,7 @@ internal static class DenseLayer
     public static void Gradients(ReadOnlySpan<float> dz, ReadOnlySpan<float> x, Span<float> weightGradient, Span<float> biasGradient, int batch, int inputs, int outputs, int threads)
     {
         Sgemm.MultiplyTN(dz, x, weightGradient, outputs, inputs, batch, threads);
-        biasGradient.Slice(0, outputs).Clear();
-        for (int r = 0; r < batch; r++)
-        {
-            TensorPrimitives.Add(biasGradient.Slice(0, outputs), dz.Slice(r * outputs, outputs), biasGradient.Slice(0, outputs));
-        }
+        ParallelPasses.SumRows(dz, biasGradient, batch, outputs, threads);
     }
 
     /// <summary>Gradient with respect to the layer input, <c>dX[batch × inputs] = dZ[batch × outputs] · W[outputs × inputs]</c>.</summary>

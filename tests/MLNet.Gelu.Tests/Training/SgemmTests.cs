@@ -82,9 +82,9 @@ public class SgemmTests
     [Fact]
     public void A_long_inner_dimension_tiles_b_narrower_and_every_layout_thread_count_and_kernel_gives_the_same_bits()
     {
-        // k = 2100: op(B) packed for all of k no longer fits 512 columns, so the plan cuts two column tiles of 352; 200 rows
-        // make one tile ending in a partial panel of two rows (packed), the rest read in place; 3 and 4 workers halve the
-        // column tiles again and share four of them unevenly.
+        // k = 2100: op(B) packed for all of k fills the packing budget at a few dozen columns, so N = 700 is cut into many
+        // narrow column tiles (a different number per kernel width); 200 rows make one row tile ending in a partial panel of
+        // two rows (packed), the rest read in place; 3 and 4 workers share the tiles unevenly.
         const int m = 200, n = 700, k = 2100;
         var rng = new Random(21);
         float[] a = Random(rng, m * k);

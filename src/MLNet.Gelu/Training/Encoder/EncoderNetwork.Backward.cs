@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using MLNet.Gelu.Gemm;
 
 namespace MLNet.Gelu.Encoder;
@@ -33,7 +32,7 @@ internal sealed partial class EncoderNetwork
             Span<float> dFinal = g.Middle.AsSpan(0, rows * h);
             SequencePooling.Backward(_config.Pooling, dPooled, batch.Lengths, dFinal, count, batch.Length, h);
             LayerNorm.Backward(dFinal, _finalNormalized, _finalDeviation, _weights.FinalNormScale!.Values, dy,
-                _weights.FinalNormScale.Gradient, _weights.FinalNormBias!.Gradient, g.NormScratch, rows, h, accumulate: false);
+                _weights.FinalNormScale.Gradient, _weights.FinalNormBias!.Gradient, g.NormScratch, rows, h, accumulate: false, _threads);
         }
         else
         {
@@ -49,7 +48,7 @@ internal sealed partial class EncoderNetwork
         MaskGradient(dy, _embeddingMask, _config.HiddenDropout);
         Span<float> dEmbedded = g.Middle.AsSpan(0, rows * h);
         LayerNorm.Backward(dy, _embeddingNormalized, _embeddingDeviation, _weights.EmbeddingNormScale.Values, dEmbedded,
-            _weights.EmbeddingNormScale.Gradient, _weights.EmbeddingNormBias.Gradient, g.NormScratch, rows, h, accumulate: false);
+            _weights.EmbeddingNormScale.Gradient, _weights.EmbeddingNormBias.Gradient, g.NormScratch, rows, h, accumulate: false, _threads);
         TokenEmbedding.Backward(batch, _weights, dEmbedded);
         return loss;
     }
@@ -68,22 +67,22 @@ internal sealed partial class EncoderNetwork
         // Feed-forward block: output = [LN](middle + drop(W2·act(W1·ffnInput + b1) + b2)).
         if (pre)
         {
-            dy.CopyTo(dMiddle);
+            ParallelPasses.Copy(dy, dMiddle, _threads);
         }
         else
         {
             LayerNorm.Backward(dy, s.Normalized2, s.InverseDeviation2, w.OutputNormScale.Values, dMiddle,
-                w.OutputNormScale.Gradient, w.OutputNormBias.Gradient, g.NormScratch, rows, h, accumulate: false);
+                w.OutputNormScale.Gradient, w.OutputNormBias.Gradient, g.NormScratch, rows, h, accumulate: false, _threads);
         }
 
-        dMiddle.CopyTo(dBlock);
+        ParallelPasses.Copy(dMiddle, dBlock, _threads);
         MaskGradient(dBlock, s.OutputMask, _config.HiddenDropout);
         DenseLayer.Gradients(dBlock, s.Activated, w.Output.Gradient, w.OutputBias.Gradient, rows, inter, h, _threads);
         Span<float> dPre = g.Intermediate.AsSpan(0, rows * inter);
         DenseLayer.InputGradient(dBlock, w.Output.Values, dPre, rows, inter, h, _threads);
         Span<float> slope = g.Slope.AsSpan(0, rows * inter);
         ApplyActivation(_config.Activation, s.PreActivation.AsSpan(0, rows * inter), slope, derivative: true);
-        TensorPrimitives.Multiply(dPre, slope, dPre);
+        ParallelPasses.Multiply(dPre, slope, dPre, _threads);
         ReadOnlySpan<float> ffnInput = pre ? s.NormOutput2.AsSpan(0, rows * h) : s.Middle.AsSpan(0, rows * h);
         DenseLayer.Gradients(dPre, ffnInput, w.Intermediate.Gradient, w.IntermediateBias.Gradient, rows, h, inter, _threads);
         if (pre)
@@ -91,18 +90,18 @@ internal sealed partial class EncoderNetwork
             Span<float> dNorm = g.Block.AsSpan(0, rows * h);
             Sgemm.MultiplyNN(dPre, w.Intermediate.Values, dNorm, rows, h, inter, _threads);
             LayerNorm.Backward(dNorm, s.Normalized2, s.InverseDeviation2, w.OutputNormScale.Values, dMiddle,
-                w.OutputNormScale.Gradient, w.OutputNormBias.Gradient, g.NormScratch, rows, h, accumulate: true);
-            dMiddle.CopyTo(dy);
+                w.OutputNormScale.Gradient, w.OutputNormBias.Gradient, g.NormScratch, rows, h, accumulate: true, _threads);
+            ParallelPasses.Copy(dMiddle, dy, _threads);
         }
         else
         {
             Sgemm.MultiplyNN(dPre, w.Intermediate.Values, dMiddle, rows, h, inter, _threads, accumulate: true);
             LayerNorm.Backward(dMiddle, s.Normalized1, s.InverseDeviation1, w.AttentionNormScale.Values, dy,
-                w.AttentionNormScale.Gradient, w.AttentionNormBias.Gradient, g.NormScratch, rows, h, accumulate: false);
+                w.AttentionNormScale.Gradient, w.AttentionNormBias.Gradient, g.NormScratch, rows, h, accumulate: false, _threads);
         }
 
         // Attention block: middle = [LN](x + drop(Wo·attention(Q, K, V) + bo)); dy now holds d(x + ...).
-        dy.CopyTo(dBlock);
+        ParallelPasses.Copy(dy, dBlock, _threads);
         MaskGradient(dBlock, s.AttentionOutputMask, _config.HiddenDropout);
         DenseLayer.Gradients(dBlock, s.Context, w.AttentionOutput.Gradient, w.AttentionOutputBias.Gradient, rows, h, h, _threads);
         Span<float> dContext = g.Context.AsSpan(0, rows * h);
@@ -124,7 +123,7 @@ internal sealed partial class EncoderNetwork
         if (pre)
         {
             LayerNorm.Backward(dBlock, s.Normalized1, s.InverseDeviation1, w.AttentionNormScale.Values, dy,
-                w.AttentionNormScale.Gradient, w.AttentionNormBias.Gradient, g.NormScratch, rows, h, accumulate: true);
+                w.AttentionNormScale.Gradient, w.AttentionNormBias.Gradient, g.NormScratch, rows, h, accumulate: true, _threads);
         }
     }
 
@@ -132,7 +131,7 @@ internal sealed partial class EncoderNetwork
     {
         if (_dropoutApplied && p > 0)
         {
-            TensorPrimitives.Multiply(gradient, mask.AsSpan(0, gradient.Length), gradient);
+            ParallelPasses.Multiply(gradient, mask.AsSpan(0, gradient.Length), gradient, _threads);
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace MLNet.Gelu.Encoder;
 
 /// <summary>
@@ -133,7 +131,7 @@ internal sealed partial class EncoderNetwork
         Span<float> embedded = _embedded.AsSpan(0, rows * h);
         TokenEmbedding.Forward(batch, _weights, embedded);
         Span<float> x = _embeddingOutput.AsSpan(0, rows * h);
-        LayerNorm.Forward(embedded, _weights.EmbeddingNormScale.Values, _weights.EmbeddingNormBias.Values, _embeddingNormalized, _embeddingDeviation, x, rows, h, eps);
+        LayerNorm.Forward(embedded, _weights.EmbeddingNormScale.Values, _weights.EmbeddingNormBias.Values, _embeddingNormalized, _embeddingDeviation, x, rows, h, eps, _threads);
         ApplyDropout(x, _embeddingMask, _config.HiddenDropout, ref random);
 
         for (int l = 0; l < _layers.Length; l++)
@@ -144,7 +142,7 @@ internal sealed partial class EncoderNetwork
 
         if (_config.NormPlacement == EncoderNormPlacement.PreLayerNorm)
         {
-            LayerNorm.Forward(x, _weights.FinalNormScale!.Values, _weights.FinalNormBias!.Values, _finalNormalized, _finalDeviation, _final, rows, h, eps);
+            LayerNorm.Forward(x, _weights.FinalNormScale!.Values, _weights.FinalNormBias!.Values, _finalNormalized, _finalDeviation, _final, rows, h, eps, _threads);
         }
 
         Span<float> pooled = _pooled.AsSpan(0, batch.Count * h);
@@ -166,7 +164,7 @@ internal sealed partial class EncoderNetwork
         ReadOnlySpan<float> attentionInput = x;
         if (pre)
         {
-            LayerNorm.Forward(x, w.AttentionNormScale.Values, w.AttentionNormBias.Values, s.Normalized1, s.InverseDeviation1, s.NormOutput1, rows, h, eps);
+            LayerNorm.Forward(x, w.AttentionNormScale.Values, w.AttentionNormBias.Values, s.Normalized1, s.InverseDeviation1, s.NormOutput1, rows, h, eps, _threads);
             attentionInput = s.NormOutput1.AsSpan(0, rows * h);
         }
 
@@ -188,16 +186,16 @@ internal sealed partial class EncoderNetwork
         DenseLayer.Forward(s.Context, w.AttentionOutput.Values, w.AttentionOutputBias.Values, attended, rows, h, h, _threads);
         ApplyDropout(attended, s.AttentionOutputMask, _config.HiddenDropout, ref random);
         Span<float> middle = s.Middle.AsSpan(0, rows * h);
-        TensorPrimitives.Add(x, attended, middle);
+        ParallelPasses.Add(x, attended, middle, _threads);
         ReadOnlySpan<float> ffnInput = middle;
         if (pre)
         {
-            LayerNorm.Forward(middle, w.OutputNormScale.Values, w.OutputNormBias.Values, s.Normalized2, s.InverseDeviation2, s.NormOutput2, rows, h, eps);
+            LayerNorm.Forward(middle, w.OutputNormScale.Values, w.OutputNormBias.Values, s.Normalized2, s.InverseDeviation2, s.NormOutput2, rows, h, eps, _threads);
             ffnInput = s.NormOutput2.AsSpan(0, rows * h);
         }
         else
         {
-            LayerNorm.Forward(middle, w.AttentionNormScale.Values, w.AttentionNormBias.Values, s.Normalized1, s.InverseDeviation1, middle, rows, h, eps);
+            LayerNorm.Forward(middle, w.AttentionNormScale.Values, w.AttentionNormBias.Values, s.Normalized1, s.InverseDeviation1, middle, rows, h, eps, _threads);
         }
 
         Span<float> preActivation = s.PreActivation.AsSpan(0, rows * inter);
@@ -208,10 +206,10 @@ internal sealed partial class EncoderNetwork
         DenseLayer.Forward(s.Activated, w.Output.Values, w.OutputBias.Values, fed, rows, inter, h, _threads);
         ApplyDropout(fed, s.OutputMask, _config.HiddenDropout, ref random);
         Span<float> output = s.Output.AsSpan(0, rows * h);
-        TensorPrimitives.Add(middle, fed, output);
+        ParallelPasses.Add(middle, fed, output, _threads);
         if (!pre)
         {
-            LayerNorm.Forward(output, w.OutputNormScale.Values, w.OutputNormBias.Values, s.Normalized2, s.InverseDeviation2, output, rows, h, eps);
+            LayerNorm.Forward(output, w.OutputNormScale.Values, w.OutputNormBias.Values, s.Normalized2, s.InverseDeviation2, output, rows, h, eps, _threads);
         }
     }
 
@@ -224,7 +222,7 @@ internal sealed partial class EncoderNetwork
 
         Span<float> m = mask.AsSpan(0, values.Length);
         Dropout.DrawMask(m, p, ref random);
-        TensorPrimitives.Multiply(values, m, values);
+        ParallelPasses.Multiply(values, m, values, _threads);
     }
 
     private void ApplyActivation(Activation activation, ReadOnlySpan<float> x, Span<float> destination, bool derivative)
