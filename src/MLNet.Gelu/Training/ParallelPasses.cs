@@ -33,30 +33,12 @@ internal static class ParallelPasses
     }
 
     /// <summary><c>destination = x + y</c>, element by element.</summary>
-    public static unsafe void Add(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination, int threads)
-    {
-        CheckLengths(x.Length, y.Length, destination.Length);
-        fixed (float* px = x, py = y, pd = destination)
-        {
-            var (a, b, d) = ((nint)px, (nint)py, (nint)pd);
-            For(x.Length, 1, threads, (first, last) => TensorPrimitives.Add(
-                new ReadOnlySpan<float>((float*)a + first, last - first), new ReadOnlySpan<float>((float*)b + first, last - first),
-                new Span<float>((float*)d + first, last - first)));
-        }
-    }
+    public static void Add(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination, int threads)
+        => ElementWise(x, y, destination, threads, multiply: false);
 
     /// <summary><c>destination = x · y</c>, element by element.</summary>
-    public static unsafe void Multiply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination, int threads)
-    {
-        CheckLengths(x.Length, y.Length, destination.Length);
-        fixed (float* px = x, py = y, pd = destination)
-        {
-            var (a, b, d) = ((nint)px, (nint)py, (nint)pd);
-            For(x.Length, 1, threads, (first, last) => TensorPrimitives.Multiply(
-                new ReadOnlySpan<float>((float*)a + first, last - first), new ReadOnlySpan<float>((float*)b + first, last - first),
-                new Span<float>((float*)d + first, last - first)));
-        }
-    }
+    public static void Multiply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination, int threads)
+        => ElementWise(x, y, destination, threads, multiply: true);
 
     /// <summary>Copies <paramref name="source"/> into the start of <paramref name="destination"/>.</summary>
     public static unsafe void Copy(ReadOnlySpan<float> source, Span<float> destination, int threads)
@@ -106,6 +88,29 @@ internal static class ParallelPasses
                 for (int i = 0; i < rows; i++)
                 {
                     TensorPrimitives.Add(sum, new ReadOnlySpan<float>((float*)m + ((long)i * width) + first, last - first), sum);
+                }
+            });
+        }
+    }
+
+    private static unsafe void ElementWise(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination, int threads, bool multiply)
+    {
+        CheckLengths(x.Length, y.Length, destination.Length);
+        fixed (float* px = x, py = y, pd = destination)
+        {
+            var (a, b, d) = ((nint)px, (nint)py, (nint)pd);
+            For(x.Length, 1, threads, (first, last) =>
+            {
+                var left = new ReadOnlySpan<float>((float*)a + first, last - first);
+                var right = new ReadOnlySpan<float>((float*)b + first, last - first);
+                var result = new Span<float>((float*)d + first, last - first);
+                if (multiply)
+                {
+                    TensorPrimitives.Multiply(left, right, result);
+                }
+                else
+                {
+                    TensorPrimitives.Add(left, right, result);
                 }
             });
         }

@@ -16,12 +16,9 @@ internal static class LayerNorm
         ReadOnlySpan<float> x, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, Span<float> normalized, Span<float> inverseDeviation,
         Span<float> y, int rows, int width, float epsilon, int threads = 1)
     {
-        Check(x.Length, rows, width, nameof(x));
-        Check(normalized.Length, rows, width, nameof(normalized));
-        Check(y.Length, rows, width, nameof(y));
-        Check(inverseDeviation.Length, rows, 1, nameof(inverseDeviation));
-        Check(scale.Length, 1, width, nameof(scale));
-        Check(shift.Length, 1, width, nameof(shift));
+        Check(rows, width, (x.Length, nameof(x)), (normalized.Length, nameof(normalized)), (y.Length, nameof(y)));
+        Check(rows, 1, (inverseDeviation.Length, nameof(inverseDeviation)));
+        Check(1, width, (scale.Length, nameof(scale)), (shift.Length, nameof(shift)));
         fixed (float* px = x, pScale = scale, pShift = shift, pn = normalized, pi = inverseDeviation, py = y)
         {
             var (xa, sa, ba, na, ia, ya) = ((nint)px, (nint)pScale, (nint)pShift, (nint)pn, (nint)pi, (nint)py);
@@ -56,14 +53,10 @@ internal static class LayerNorm
         Span<float> dx, Span<float> scaleGradient, Span<float> shiftGradient, Span<float> scratch, int rows, int width, bool accumulate,
         int threads = 1)
     {
-        Check(dy.Length, rows, width, nameof(dy));
-        Check(normalized.Length, rows, width, nameof(normalized));
-        Check(dx.Length, rows, width, nameof(dx));
-        Check(inverseDeviation.Length, rows, 1, nameof(inverseDeviation));
-        Check(scale.Length, 1, width, nameof(scale));
-        Check(scaleGradient.Length, 1, width, nameof(scaleGradient));
-        Check(shiftGradient.Length, 1, width, nameof(shiftGradient));
-        Check(scratch.Length, 1, width, nameof(scratch));
+        Check(rows, width, (dy.Length, nameof(dy)), (normalized.Length, nameof(normalized)), (dx.Length, nameof(dx)));
+        Check(rows, 1, (inverseDeviation.Length, nameof(inverseDeviation)));
+        Check(1, width, (scale.Length, nameof(scale)), (scaleGradient.Length, nameof(scaleGradient)),
+            (shiftGradient.Length, nameof(shiftGradient)), (scratch.Length, nameof(scratch)));
         fixed (float* pdy = dy, pn = normalized, pi = inverseDeviation, pScale = scale, pdx = dx, pdg = scaleGradient, pdb = shiftGradient, ps = scratch)
         {
             var (dya, na, ia, sa, dxa, dga, dba, scratchAddress) = ((nint)pdy, (nint)pn, (nint)pi, (nint)pScale, (nint)pdx, (nint)pdg, (nint)pdb, (nint)ps);
@@ -126,11 +119,15 @@ internal static class LayerNorm
         }
     }
 
-    private static void Check(int length, int rows, int width, string name)
+    /// <summary>Each span must hold at least <paramref name="rows"/> × <paramref name="width"/> elements.</summary>
+    private static void Check(int rows, int width, params ReadOnlySpan<(int Length, string Name)> spans)
     {
-        if (length < (long)rows * width)
+        foreach (var (length, name) in spans)
         {
-            throw new ArgumentException($"'{name}' has {length} elements; {rows} × {width} are needed.", name);
+            if (length < (long)rows * width)
+            {
+                throw new ArgumentException($"'{name}' has {length} elements; {rows} × {width} are needed.", name);
+            }
         }
     }
 }
