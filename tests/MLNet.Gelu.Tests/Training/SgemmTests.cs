@@ -66,11 +66,13 @@ public class SgemmTests
     /// 250 × 300 × 400: two row tiles, which 3 and 8 workers split with the column tiles halved. 200 × 700 × 2100: op(B)
     /// packed for all of k fills the packing budget at a few dozen columns, so N is cut into many narrow column tiles (a
     /// different number per kernel width), and the one row tile ends in a partial panel of two rows (packed, the rest read
-    /// in place).
+    /// in place). 50 × 70 × 9000: even one panel's worth of k outgrows the budget, so op(B) is packed for a range of
+    /// k-blocks at a time.
     /// </summary>
     [Theory]
     [InlineData(250, 300, 400, 11)]
     [InlineData(200, 700, 2100, 21)]
+    [InlineData(50, 70, 9000, 31)]
     public void Thread_count_layout_and_kernel_do_not_change_a_single_bit(int m, int n, int k, int seed)
     {
         var rng = new Random(seed);

@@ -72,14 +72,16 @@ internal static partial class Sgemm
 
         /// <summary>
         /// Computes tiles [<paramref name="first"/>, <paramref name="last"/>) (row-tile major). Per column tile, op(B) is packed
-        /// once for all of k and reused by every row tile of this worker's share; op(A) is read in place by the micro-kernels
-        /// (only a last panel of fewer than <see cref="MR"/> rows is packed, zero-padded). Within a tile the k-blocks run in
-        /// ascending order, so every element of C sees the same arithmetic whatever the tiling.
+        /// once for all of k (or, when even one panel's worth of k exceeds <see cref="PackedBFloats"/>, for one range of
+        /// k-blocks at a time) and reused by every row tile of this worker's share; op(A) is read in place by the
+        /// micro-kernels (only a last panel of fewer than <see cref="MR"/> rows is packed, zero-padded). Every element of C
+        /// sees its k-blocks in ascending order, so the arithmetic is the same whatever the tiling.
         /// </summary>
         public readonly void RunTiles(int first, int last)
         {
             PackingBuffers buffers = PackingBuffers.ForCurrentThread();
-            float* packB = buffers.EnsureB((long)RoundUp(K, KBlock) * TileColumns);
+            int kRange = Math.Min(RoundUp(K, KBlock), Math.Max(KBlock, PackedBFloats / TileColumns / KBlock * KBlock));
+            float* packB = buffers.EnsureB((long)kRange * TileColumns);
             float* edgeA = buffers.A;
             float* edge = buffers.Edge;
             nint rowStride = TransposeA ? 1 : Lda, innerStride = TransposeA ? Lda : 1;
@@ -95,53 +97,65 @@ internal static partial class Sgemm
 
                 int j0 = column * TileColumns;
                 int cols = Math.Min(TileColumns, N - j0);
-                for (int p0 = 0; p0 < K; p0 += KBlock)
+                for (int k0 = 0; k0 < K; k0 += kRange)
                 {
-                    PackB(packB + ((long)p0 * TileColumns), p0, Math.Min(KBlock, K - p0), j0, cols);
+                    int kEnd = Math.Min(K, k0 + kRange);
+                    RunColumnTile(packB, edgeA, edge, rowStride, innerStride, rowFirst, rowLast, j0, cols, k0, kEnd);
                 }
+            }
+        }
 
-                for (int rowTile = rowFirst; rowTile < rowLast; rowTile++)
+        /// <summary>Packs op(B) for k in [<paramref name="k0"/>, <paramref name="kEnd"/>) of one column tile, then runs those
+        /// k-blocks for the row tiles [<paramref name="rowFirst"/>, <paramref name="rowLast"/>).</summary>
+        private readonly void RunColumnTile(
+            float* packB, float* edgeA, float* edge, nint rowStride, nint innerStride, int rowFirst, int rowLast, int j0, int cols, int k0, int kEnd)
+        {
+            for (int p0 = k0; p0 < kEnd; p0 += KBlock)
+            {
+                PackB(packB + ((long)(p0 - k0) * TileColumns), p0, Math.Min(KBlock, kEnd - p0), j0, cols);
+            }
+
+            for (int rowTile = rowFirst; rowTile < rowLast; rowTile++)
+            {
+                int i0 = rowTile * TileRows;
+                int rows = Math.Min(TileRows, M - i0);
+                int fullRows = rows / MR * MR;
+                for (int p0 = k0; p0 < kEnd; p0 += KBlock)
                 {
-                    int i0 = rowTile * TileRows;
-                    int rows = Math.Min(TileRows, M - i0);
-                    int fullRows = rows / MR * MR;
-                    for (int p0 = 0; p0 < K; p0 += KBlock)
+                    int kc = Math.Min(KBlock, kEnd - p0);
+                    if (fullRows < rows)
                     {
-                        int kc = Math.Min(KBlock, K - p0);
-                        if (fullRows < rows)
-                        {
-                            PackA(edgeA, i0 + fullRows, rows - fullRows, p0, kc);
-                        }
+                        PackA(edgeA, i0 + fullRows, rows - fullRows, p0, kc);
+                    }
 
-                        bool add = Accumulate || p0 > 0;
-                        float* bBlock = packB + ((long)p0 * TileColumns);
-                        for (int jp = 0; jp < cols; jp += NR)
+                    bool add = Accumulate || p0 > 0;
+                    float* bBlock = packB + ((long)(p0 - k0) * TileColumns);
+                    for (int jp = 0; jp < cols; jp += NR)
+                    {
+                        float* bPanel = bBlock + ((long)jp * kc);
+                        int panelCols = Math.Min(NR, cols - jp);
+                        for (int ip = 0; ip < rows; ip += MR)
                         {
-                            float* bPanel = bBlock + ((long)jp * kc);
-                            int panelCols = Math.Min(NR, cols - jp);
-                            for (int ip = 0; ip < rows; ip += MR)
+                            bool inPlace = ip < fullRows;
+                            float* aBlock = !inPlace ? edgeA
+                                : TransposeA ? A + ((long)p0 * Lda) + i0 + ip
+                                : A + ((long)(i0 + ip) * Lda) + p0;
+                            nint rs = inPlace ? rowStride : 1, ks = inPlace ? innerStride : MR;
+                            float* cTile = TransposeC
+                                ? C + ((long)(j0 + jp) * Ldc) + i0 + ip
+                                : C + ((long)(i0 + ip) * Ldc) + j0 + jp;
+                            int panelRows = Math.Min(MR, rows - ip);
+                            switch (Kernel)
                             {
-                                bool inPlace = ip < fullRows;
-                                float* aBlock = !inPlace ? edgeA
-                                    : TransposeA ? A + ((long)p0 * Lda) + i0 + ip
-                                    : A + ((long)(i0 + ip) * Lda) + p0;
-                                nint rs = inPlace ? rowStride : 1, ks = inPlace ? innerStride : MR;
-                                float* cTile = TransposeC
-                                    ? C + ((long)(j0 + jp) * Ldc) + i0 + ip
-                                    : C + ((long)(i0 + ip) * Ldc) + j0 + jp;
-                                int panelRows = Math.Min(MR, rows - ip);
-                                switch (Kernel)
-                                {
-                                    case SgemmKernel.Vector512:
-                                        MicroKernel512(kc, aBlock, rs, ks, bPanel, cTile, Ldc, panelRows, panelCols, add, TransposeC, edge);
-                                        break;
-                                    case SgemmKernel.Vector256:
-                                        MicroKernel256(kc, aBlock, rs, ks, bPanel, cTile, Ldc, panelRows, panelCols, add, TransposeC, edge);
-                                        break;
-                                    default:
-                                        MicroKernel128(kc, aBlock, rs, ks, bPanel, cTile, Ldc, panelRows, panelCols, add, TransposeC, edge);
-                                        break;
-                                }
+                                case SgemmKernel.Vector512:
+                                    MicroKernel512(kc, aBlock, rs, ks, bPanel, cTile, Ldc, panelRows, panelCols, add, TransposeC, edge);
+                                    break;
+                                case SgemmKernel.Vector256:
+                                    MicroKernel256(kc, aBlock, rs, ks, bPanel, cTile, Ldc, panelRows, panelCols, add, TransposeC, edge);
+                                    break;
+                                default:
+                                    MicroKernel128(kc, aBlock, rs, ks, bPanel, cTile, Ldc, panelRows, panelCols, add, TransposeC, edge);
+                                    break;
                             }
                         }
                     }
